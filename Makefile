@@ -1,0 +1,56 @@
+# make book: set up and build the website and the PDF.  make test: build, then run every test.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
+TEST_PACKAGES := chromium poppler-utils
+
+# $(call debian,packages): install the Debian packages that are missing, or say how.
+define debian
+@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "[setup] installing from Debian's packages: $$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+  else \
+    echo "[setup] missing Debian packages; run:  sudo apt-get install $$missing" >&2; exit 1; \
+  fi; \
+fi
+endef
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@echo "[setup] creating $(VENV) with the pinned requirements ..."
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP) ## Create .venv with the pinned requirements
+
+tex: ## Install TeX from Debian's packages if missing
+	$(call debian,$(TEX_PACKAGES))
+
+test-deps: ## Install Chromium and poppler from Debian's packages if missing
+	$(call debian,$(TEST_PACKAGES))
+
+html: venv ## Build the website into _build/html
+	$(PY) -m casebook.build html
+
+pdf: venv tex ## Build the PDF into _build/pdf/case-report.pdf
+	$(PY) -m casebook.build pdf
+
+book: venv tex ## Set up, then build the website and the PDF
+	$(PY) -m casebook.build all
+
+test: book test-deps ## Build, then run every test
+	$(PY) -m pytest
+
+clean: ## Remove every build output (keeps .venv)
+	rm -rf _build
+
+.PHONY: help venv tex test-deps html pdf book test clean

@@ -1,0 +1,45 @@
+"""What the chapters call: one function per glued table or set of numbers.
+
+Each function loads the validated case itself, so a chapter's hidden cell is
+one call, and a data error stops the build with the full list of problems.
+"""
+
+from __future__ import annotations
+
+import string
+
+import pandas as pd
+from IPython.display import Markdown
+from myst_nb import glue
+
+from casebook import facts, timeline
+from casebook.data import load_case
+from casebook.paths import DATA
+
+# Any ASCII punctuation may be backslash-escaped in CommonMark; escaping all of
+# it keeps data text from ever being read as markup (tables, roles, HTML).
+_ESCAPE = str.maketrans({c: "\\" + c for c in string.punctuation})
+
+
+def escape(text: object) -> str:
+    """Data text made literal for Markdown."""
+    return str(text).translate(_ESCAPE)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table whose cells are literal text."""
+    header = "| " + " | ".join(escape(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(escape(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+def glue_facts(folder=DATA) -> None:
+    """Glue every fact of the case (numbers, dates in words) for {glue:text}."""
+    for key, value in facts.facts(load_case(folder)).items():
+        glue(key, value, display=False)
+
+
+def glue_table1(folder=DATA) -> None:
+    """Glue Table 1 as a Markdown table under the key 'table1'."""
+    glue("table1", Markdown(markdown_table(timeline.table1(load_case(folder)))), display=False)

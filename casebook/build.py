@@ -1,0 +1,96 @@
+"""Build the book: validate data/, then the website and the PDF.
+
+Jupyter Book works in _build/.work (its environment, doctrees and outputs);
+a result is copied to _build/html or _build/pdf only when its build passed,
+so a failed build never leaves a half-built website or a stale-looking PDF.
+
+    python -m casebook.build html|pdf|all
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from casebook.data import validate
+from casebook.paths import BUILD, DATA, ROOT
+
+WORK = BUILD / ".work"
+HTML = BUILD / "html"
+PDF = BUILD / "pdf" / "case-report.pdf"
+# jupyter-book's --path-output adds its own _build folder.
+WORK_OUT = WORK / "_build"
+
+
+def say(message: str) -> None:
+    print(f"[book] {message}", flush=True)
+
+
+def check_data() -> None:
+    """Stop before anything is written when data/ has problems."""
+    say(f"validating {DATA.relative_to(ROOT)}/ ...")
+    problems = validate(DATA)
+    if problems:
+        print(f"[book] {len(problems)} problem(s) in the data; nothing was built:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def jupyter_book(builder: str) -> None:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder,
+           "-W", "-n", "--keep-going", "--quiet"]
+    # A fixed date keeps the PDF byte-identical from build to build.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
+    started = time.monotonic()
+    say(f"building {builder} (chapters are executed only when they or data/ changed) ...")
+    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        say(f"{builder} build FAILED (exit {result.returncode}); the last good output is untouched.")
+        raise SystemExit(result.returncode)
+    say(f"{builder} built in {time.monotonic() - started:.1f} s")
+
+
+def publish_html() -> None:
+    """Swap the new website in whole: copy beside, then rename."""
+    fresh = HTML.with_name("html.new")
+    old = HTML.with_name("html.old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(WORK_OUT / "html", fresh)
+    if HTML.exists():
+        HTML.rename(old)
+    fresh.rename(HTML)
+    shutil.rmtree(old, ignore_errors=True)
+    say(f"website: {HTML.relative_to(ROOT)}/index.html")
+
+
+def publish_pdf() -> None:
+    PDF.parent.mkdir(parents=True, exist_ok=True)
+    tmp = PDF.with_suffix(".pdf.new")
+    shutil.copyfile(WORK_OUT / "latex" / "case-report.pdf", tmp)
+    tmp.replace(PDF)
+    say(f"PDF: {PDF.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("target", choices=["html", "pdf", "all"])
+    target = parser.parse_args(argv).target
+    check_data()
+    if target in ("html", "all"):
+        jupyter_book("html")
+        publish_html()
+    if target in ("pdf", "all"):
+        jupyter_book("pdflatex")
+        publish_pdf()
+
+
+if __name__ == "__main__":
+    main()

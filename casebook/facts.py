@@ -1,0 +1,116 @@
+"""Every number and date the prose states, keyed for MyST-NB glue.
+
+Keys are `<record id>.<column>` for each record in data/ (dates already in
+words, at the precision the source gives), `patient.<field>`, and
+`derived.<name>` for values computed from several records.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from casebook import dates
+from casebook.data import DATE_FIELDS, Case
+
+ID_COLUMNS = {
+    "lesions": "lesion_id",
+    "procedures": "procedure_id",
+    "imaging": "imaging_id",
+    "measurements": "measurement_id",
+    "systemic_therapy": "course_id",
+    "radiotherapy": "rt_id",
+    "adverse_events": "ae_id",
+}
+
+
+def plain(value):
+    """A glue-friendly value: whole floats as int, NA dropped as None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # NumPy scalar: glue:text cannot format its repr
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def record_facts(case: Case) -> dict:
+    """`<id>.<column>` for every non-empty cell; date columns in words."""
+    out = {}
+    for name, id_column in ID_COLUMNS.items():
+        date_columns = dict(DATE_FIELDS.get(name, []))
+        for _, r in case.tables[name].iterrows():
+            for column, value in r.items():
+                if column == id_column or column.endswith("_precision"):
+                    continue
+                if column in date_columns and value:
+                    value = dates.format_long(value, r[date_columns[column]])
+                value = plain(value)
+                if value not in (None, ""):
+                    out[f"{r[id_column]}.{column}"] = value
+    return out
+
+
+def patient_facts(case: Case) -> dict:
+    p = case.patient
+    out = {f"patient.{k}": v for k, v in p.items() if not isinstance(v, list)}
+    out["patient.presentation_date"] = dates.format_long(p["presentation_date"], p["presentation_date_precision"])
+    out["patient.history"] = " and ".join(p["history"])
+    return out
+
+
+def low_dose_course(case: Case) -> pd.Series:
+    """The low-dose radiotherapy course the report is about."""
+    courses = case.radiotherapy[case.radiotherapy["technique"] == "low-dose radiotherapy"]
+    if len(courses) != 1:
+        raise ValueError(f"expected one low-dose radiotherapy course in radiotherapy.csv, found {len(courses)}")
+    return courses.iloc[0]
+
+
+def target_measurements(case: Case, lesion_id: str) -> pd.DataFrame:
+    """Measurements of one lesion with the date of the scan or specimen, in time order."""
+    m = case.measurements[case.measurements["lesion_id"] == lesion_id]
+    img = case.imaging.set_index("imaging_id")
+    proc = case.procedures.set_index("procedure_id")
+    rows = []
+    for _, r in m.iterrows():
+        src = img.loc[r.imaging_id] if r.imaging_id else proc.loc[r.procedure_id]
+        rows.append({"date": src["date"], "precision": src["date_precision"], "size_cm": r.size_cm,
+                     "when": dates.timestamp(src["date"], src["date_precision"])})
+    return pd.DataFrame(rows, columns=["date", "precision", "size_cm", "when"]).sort_values("when", kind="stable")
+
+
+def derived_facts(case: Case) -> dict:
+    """Values the source states only implicitly: changes, intervals, counts."""
+    rt = low_dose_course(case)
+    rt_start = dates.timestamp(rt.start, rt.start_precision)
+    rt_end = dates.timestamp(rt.end, rt.end_precision)
+    sizes = target_measurements(case, rt.target_lesion_id)
+    before = sizes[sizes["when"] <= rt_start].iloc[-1]
+    after = sizes[sizes["when"] > rt_end].iloc[0]
+    change = (after.size_cm - before.size_cm) / before.size_cm * 100
+    scans = case.imaging.assign(when=[dates.timestamp(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
+    later = scans[scans["when"] > rt_end]
+    first_cr = later[later["response"] == "complete response"].iloc[0]
+    last = case.systemic_therapy.sort_values("end").iloc[-1]
+    return {
+        "derived.nodule_before_cm": plain(before.size_cm),
+        "derived.nodule_before_date": dates.format_long(before.date, before.precision),
+        "derived.nodule_after_cm": plain(after.size_cm),
+        "derived.nodule_after_date": dates.format_long(after.date, after.precision),
+        "derived.nodule_shrinkage_pct": round(-change),
+        "derived.months_lxrt_to_first_scan": dates.months_between(rt.end, after.date),
+        "derived.months_lxrt_to_cr": dates.months_between(rt.end, first_cr.date),
+        "derived.first_cr_date": dates.format_long(first_cr.date, first_cr.date_precision),
+        "derived.first_cr_modality": first_cr.modality,
+        "derived.lxrt_treatment_days": (rt_end - rt_start).days + 1,
+        "derived.last_report_date": dates.format_long(last.end, last.end_precision),
+        "derived.months_lxrt_to_last_report": dates.months_between(rt.end, last.end),
+        "derived.systemic_courses": len(case.systemic_therapy),
+        "derived.scans": len(case.imaging),
+    }
+
+
+def facts(case: Case) -> dict:
+    """All glue values for the chapters."""
+    return {**record_facts(case), **patient_facts(case), **derived_facts(case)}
