@@ -21,6 +21,7 @@ from casebook.paths import DATA
 
 PACKAGE = "datapackage.json"
 PATIENT = "patient.yaml"
+RADIOBIOLOGY = "radiobiology.yaml"
 # (date column, precision column) pairs and (start, end) pairs per file.
 DATE_FIELDS = {
     "lesions": [("first_noted", "first_noted_precision")],
@@ -82,6 +83,7 @@ class Case:
 
     folder: Path
     patient: dict
+    radiobiology: dict
     tables: dict[str, pd.DataFrame]
 
     def __getattr__(self, name: str) -> pd.DataFrame:
@@ -116,7 +118,8 @@ def load_case(folder: Path = DATA) -> Case:
     if problems:
         raise DataError(problems)
     patient = yaml.safe_load((folder / PATIENT).read_text(encoding="utf-8"))
-    return Case(folder=folder, patient=patient, tables=_read_tables(folder))
+    radiobiology = yaml.safe_load((folder / RADIOBIOLOGY).read_text(encoding="utf-8"))
+    return Case(folder=folder, patient=patient, radiobiology=radiobiology, tables=_read_tables(folder))
 
 
 def _schema_problems(folder: Path) -> list[Problem]:

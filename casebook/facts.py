@@ -111,6 +111,36 @@ def derived_facts(case: Case) -> dict:
     }
 
 
+def schedule_facts(case: Case) -> dict:
+    """Calendar facts of the low-dose course that a reader may want to check."""
+    rt = low_dose_course(case)
+    if rt.start_precision != "day" or rt.end_precision != "day":
+        return {}
+    start, end = dates.parse(rt.start, "day"), dates.parse(rt.end, "day")
+    span = pd.date_range(start, end)
+    return {
+        "derived.lxrt_start_weekday": start.strftime("%A"),
+        "derived.lxrt_end_weekday": end.strftime("%A"),
+        "derived.lxrt_weekdays_in_span": int((span.dayofweek < 5).sum()),
+    }
+
+
+def low_dose_definition_facts(case: Case) -> dict:
+    d = case.radiobiology["low_dose_definition"]
+    return {
+        "lowdose.dpf_min_gy": d["dose_per_fraction_gy"][0],
+        "lowdose.dpf_max_gy": d["dose_per_fraction_gy"][1],
+        "lowdose.total_min_gy": d["total_dose_gy"][0],
+        "lowdose.total_max_gy": d["total_dose_gy"][1],
+    }
+
+
 def facts(case: Case) -> dict:
     """All glue values for the chapters."""
-    return {**record_facts(case), **patient_facts(case), **derived_facts(case)}
+    return {
+        **record_facts(case),
+        **patient_facts(case),
+        **derived_facts(case),
+        **schedule_facts(case),
+        **low_dose_definition_facts(case),
+    }
