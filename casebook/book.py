@@ -43,3 +43,13 @@ def glue_facts(folder=DATA) -> None:
 def glue_table1(folder=DATA) -> None:
     """Glue Table 1 as a Markdown table under the key 'table1'."""
     glue("table1", Markdown(markdown_table(timeline.table1(load_case(folder)))), display=False)
+
+
+def glue_data_dictionary(folder=DATA) -> None:
+    """Glue the data dictionary table ('data_dictionary') and download links ('data_files')."""
+    from casebook.data import dictionary, schema
+
+    glue("data_dictionary", Markdown(markdown_table(dictionary(folder))), display=False)
+    files = ["datapackage.json"] + [r["path"] for r in schema(folder)["resources"]] + ["patient.yaml", "radiobiology.yaml"]
+    links = "\n".join(f"- {{download}}`{name} <../data/{name}>`" for name in files)
+    glue("data_files", Markdown(links), display=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,16 +46,41 @@ def check_data() -> None:
 def jupyter_book(builder: str) -> None:
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder,
-           "-W", "-n", "--keep-going", "--quiet"]
+           "-W", "-n", "--keep-going"]
     # A fixed date keeps the PDF byte-identical from build to build.
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
     started = time.monotonic()
-    say(f"building {builder} (chapters are executed only when they or data/ changed) ...")
-    result = subprocess.run(cmd, cwd=ROOT, env=env)
-    if result.returncode != 0:
-        say(f"{builder} build FAILED (exit {result.returncode}); the last good output is untouched.")
-        raise SystemExit(result.returncode)
+    log = WORK / f"{builder}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    say(f"building {builder} (chapters are executed only when they or data/ changed); log: {log.relative_to(ROOT)}")
+    with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc, \
+            log.open("w", encoding="utf-8") as out:
+        for line in proc.stdout:
+            out.write(line)
+            if _worth_showing(line):
+                print("   ", _ANSI.sub("", line).strip(), flush=True)
+    if proc.returncode != 0:
+        say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
+        say("the last good website and PDF are untouched.")
+        raise SystemExit(proc.returncode)
     say(f"{builder} built in {time.monotonic() - started:.1f} s")
+
+
+# Lines that say nothing to an author: ipykernel's transport notice, Jupyter Book's
+# banner (which names the work folder, not the published one) and LaTeX box noise.
+_NOISE = ("Kernel is running over TCP", "=====", "Finished generating", "Your book's", "_build/.work/_build",
+          "You can look at your book", "Or paste this line", "file://", "\\TU/", "Underfull", "Overfull",
+          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Executing notebook", "ParserConfig(")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _worth_showing(line: str) -> bool:
+    text = _ANSI.sub("", line).strip()
+    if not text or any(noise in text for noise in _NOISE):
+        return False
+    # Progress and problems only: Sphinx's phases, warnings, errors, tracebacks.
+    return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "cell")) \
+        or text.startswith(("reading sources", "build succeeded", "build finished")) or "Executed notebook" in text
 
 
 def publish_html() -> None:

@@ -228,3 +228,25 @@ def _dose_problems(frame: pd.DataFrame) -> list[Problem]:
                 )
             )
     return problems
+
+
+def dictionary(folder: Path = DATA) -> pd.DataFrame:
+    """The data dictionary, generated from the schema: file, field, type, unit, meaning."""
+    rows = []
+    for resource in schema(folder)["resources"]:
+        for field in resource["schema"]["fields"]:
+            required = field.get("constraints", {}).get("required", False)
+            allowed = field.get("constraints", {}).get("enum")
+            meaning = field.get("description", "")
+            if allowed:
+                meaning += " One of: " + ", ".join(allowed) + "."
+            rows.append(
+                {
+                    "File": resource["path"],
+                    "Field": field["name"],
+                    "Type": field["type"] + ("" if required else ", optional"),
+                    "Unit": field.get("unit", ""),
+                    "Meaning": meaning,
+                }
+            )
+    return pd.DataFrame(rows)
