@@ -41,7 +41,6 @@ PATIENT_REQUIRED = {
     "history": list,
     "primary_site": str,
     "diagnosis": str,
-    "stage_at_diagnosis": str,
     "braf_status": str,
 }
 

@@ -44,6 +44,8 @@ def _procedures(case: Case) -> list[dict]:
     for _, r in case.procedures.iterrows():
         text = f"{r.procedure.capitalize()}: {r.pathology}"
         text += _sizes(case, "procedure_id", r.procedure_id)
+        if r.stage:
+            text += f"; stage {r.stage}"
         if r.braf != "not reported":
             text += f"; BRAF {r.braf}"
         if r.ngs != "not reported":

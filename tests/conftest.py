@@ -1,0 +1,66 @@
+"""Shared fixtures: the case, the built website and PDF.
+
+Book-level tests read what `make book` produced; `make test` builds first.
+A missing build is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from casebook.data import load_case
+from casebook.paths import BUILD, DATA, ROOT
+
+HTML = BUILD / "html"
+PDF = BUILD / "pdf" / "case-report.pdf"
+
+
+@pytest.fixture(scope="session")
+def case():
+    return load_case(DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of data/ for tests that break it."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    return folder
+
+
+def chapter_files() -> list[str]:
+    """Docnames in the order of _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]]
+    for part in toc["parts"]:
+        names += [c["file"] for c in part["chapters"]]
+    return names
+
+
+@pytest.fixture(scope="session")
+def html_pages() -> dict[str, BeautifulSoup]:
+    pages = {}
+    for name in chapter_files():
+        path = HTML / f"{name}.html"
+        assert path.exists(), f"{path} is missing: run `make book` first"
+        pages[name] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return pages
+
+
+@pytest.fixture(scope="session")
+def pdf():
+    assert PDF.exists(), f"{PDF} is missing: run `make book` first"
+    with pdfplumber.open(PDF) as doc:
+        yield doc
+
+
+def squash(text: str) -> str:
+    """Text compared without white space or hyphens: PDF extraction moves both."""
+    return re.sub(r"[\s\-\u00ad]+", "", text)
