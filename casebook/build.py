@@ -60,6 +60,9 @@ def jupyter_book(builder: str) -> None:
             if _worth_showing(line):
                 print("   ", _ANSI.sub("", line).strip(), flush=True)
     if proc.returncode != 0:
+        # Sphinx reports a warning only when it reads the chapter; forget what was read
+        # so the next build reads everything again and cannot pass on a stale read.
+        (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
         say("the last good website and PDF are untouched.")
         raise SystemExit(proc.returncode)

@@ -121,7 +121,7 @@ def schedule_facts(case: Case) -> dict:
     return {
         "derived.lxrt_start_weekday": start.strftime("%A"),
         "derived.lxrt_end_weekday": end.strftime("%A"),
-        "derived.lxrt_weekdays_in_span": int((span.dayofweek < 5).sum()),
+        "derived.lxrt_weekdays_in_span": int((span.day_of_week < 5).sum()),
     }
 
 

@@ -1,0 +1,145 @@
+"""The build on a copy of the repository: fresh, unchanged, after a data edit, and when it must fail.
+
+These run `python -m casebook.build` (what `make book` runs) in a temporary copy, so
+the repository's own data and build are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pdfplumber
+import pytest
+from conftest import ROOT, squash
+
+pytestmark = pytest.mark.slow
+
+
+def build(root, target="all"):
+    env = {**os.environ, "PYTHONPATH": str(root)}  # the copy's casebook, not the installed one
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "casebook.build", target], cwd=root, env=env,
+                            capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    print(f"build {target} in {root.name}: exit {result.returncode}, {seconds:.1f} s")
+    return result, seconds
+
+
+def tree_hash(folder):
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_text(root, name):
+    html = (root / "_build" / "html" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def pdf_text(root):
+    with pdfplumber.open(root / "_build" / "pdf" / "case-report.pdf") as pdf:
+        return squash("".join(p.extract_text(x_tolerance=1.5) or "" for p in pdf.pages))
+
+
+def chapters_gluing(root, key):
+    return [p.stem for p in (root / "chapters").glob("*.md") if f"{{glue:text}}`{key}`" in p.read_text()]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    """A copy of the repository with one good build."""
+    root = tmp_path_factory.mktemp("copy") / "book"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__",
+                                                               ".pytest_cache", ".hypothesis"))
+    result, _ = build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+def test_rebuild_with_nothing_changed_executes_nothing_and_is_fast(book):
+    result, seconds = build(book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Executed notebook" not in result.stdout
+    assert seconds < 30
+
+
+def test_a_data_edit_reaches_table1_prose_and_pdf(book):
+    path = book / "data" / "measurements.csv"
+    path.write_text(path.read_text().replace("m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.4,", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.3,"))
+    result, _ = build(book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    timeline = page_text(book, "timeline")
+    assert "mesenteric nodule in the peritoneum, 1.3 cm" in timeline
+    assert "1.4 cm" not in timeline
+    assert squash("mesenteric nodule in the peritoneum, 1.3 cm") in pdf_text(book)
+    # (2.2 - 1.3) / 2.2 = 40.9 %: the derived value follows too, wherever the prose glues it.
+    for name in chapters_gluing(book, "derived.nodule_shrinkage_pct"):
+        assert " 41 " in page_text(book, name) or "41%" in page_text(book, name) or "41 %" in page_text(book, name)
+
+
+def test_bad_data_stops_before_anything_is_written(book):
+    before = tree_hash(book / "_build" / "html"), (book / "_build" / "pdf" / "case-report.pdf").read_bytes()
+    path = book / "data" / "radiotherapy.csv"
+    good = path.read_text()
+    bad = good.replace("2023-07-21,day", "2023-02-30,day")
+    path.write_text(bad)
+    try:
+        result, _ = build(book)
+        assert result.returncode != 0
+        assert "radiotherapy.csv, row 3, column 'start': found '2023-02-30'" in result.stderr
+        assert path.read_text() == bad  # the data are left as the author wrote them
+        assert (tree_hash(book / "_build" / "html"), (book / "_build" / "pdf" / "case-report.pdf").read_bytes()) == before
+    finally:
+        path.write_text(good)
+
+
+def break_chapter(book, name, text):
+    path = book / "chapters" / f"{name}.md"
+    good = path.read_text()
+    path.write_text(good + text)
+    return path, good
+
+
+def test_an_error_in_a_chapter_cell_fails_and_keeps_the_last_good_site(book):
+    before = tree_hash(book / "_build" / "html")
+    path, good = break_chapter(book, "discussion", "\n```{code-cell} ipython3\nraise RuntimeError('deliberate failure')\n```\n")
+    try:
+        result, _ = build(book)
+        out = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "chapters/discussion.md" in out and "deliberate failure" in out
+        assert "FAILED" in out
+        assert tree_hash(book / "_build" / "html") == before
+    finally:
+        path.write_text(good)
+
+
+def test_a_broken_cross_reference_fails_the_build(book):
+    path, good = break_chapter(book, "introduction", "\nSee {numref}`no-such-table`.\n")
+    try:
+        result, _ = build(book, "html")
+        out = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "introduction" in out and "no-such-table" in out
+    finally:
+        path.write_text(good)
+
+
+def test_a_missing_chapter_file_fails_the_build(book):
+    toc = book / "_toc.yml"
+    good = toc.read_text()
+    toc.write_text(good.replace("chapters/discussion", "chapters/no-such-chapter"))
+    try:
+        result, _ = build(book, "html")
+        assert result.returncode != 0
+        assert "no-such-chapter" in result.stdout + result.stderr
+    finally:
+        toc.write_text(good)
