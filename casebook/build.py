@@ -55,15 +55,21 @@ def jupyter_book(builder: str) -> None:
     say(f"building {builder} (chapters are executed only when they or data/ changed); log: {log.relative_to(ROOT)}")
     with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc, \
             log.open("w", encoding="utf-8") as out:
+        warnings = []
         for line in proc.stdout:
             out.write(line)
+            text = _ANSI.sub("", line).strip()
+            if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
+                warnings.append(text.replace(str(ROOT) + "/", ""))
             if _worth_showing(line):
-                print("   ", _ANSI.sub("", line).strip(), flush=True)
+                print("   ", text, flush=True)
     if proc.returncode != 0:
         # Sphinx reports a warning only when it reads the chapter; forget what was read
         # so the next build reads everything again and cannot pass on a stale read.
         (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
+        for text in warnings:
+            say(f"  {text}")
         say("the last good website and PDF are untouched.")
         raise SystemExit(proc.returncode)
     say(f"{builder} built in {time.monotonic() - started:.1f} s")
@@ -73,7 +79,7 @@ def jupyter_book(builder: str) -> None:
 # banner (which names the work folder, not the published one) and LaTeX box noise.
 _NOISE = ("Kernel is running over TCP", "=====", "Finished generating", "Your book's", "_build/.work/_build",
           "You can look at your book", "Or paste this line", "file://", "\\TU/", "Underfull", "Overfull",
-          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Executing notebook", "ParserConfig(")
+          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Executing notebook using", "ParserConfig(")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -33,6 +33,18 @@ def _outdated(app, env, added, changed, removed):
     return sorted(env.found_docs - added - changed)
 
 
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    """Leave out sphinx-thebe's assets: the book runs no code in the browser, and the
+    extension (always loaded by Jupyter Book) declares its script twice, a console error."""
+    context["script_files"] = [
+        js for js in context.get("script_files", [])
+        if "thebe" not in str(getattr(js, "filename", "") or "").lower()
+        and "THEBE_JS_URL" not in str(js.attributes.get("body", "") if hasattr(js, "attributes") else "")
+    ]
+    context["css_files"] = [css for css in context.get("css_files", []) if "thebe" not in str(getattr(css, "filename", css))]
+
+
 def setup(app):
     app.connect("env-get-outdated", _outdated)
+    app.connect("html-page-context", _drop_thebe)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -115,7 +115,7 @@ def test_an_error_in_a_chapter_cell_fails_and_keeps_the_last_good_site(book):
         result, _ = build(book)
         out = result.stdout + result.stderr
         assert result.returncode != 0
-        assert "chapters/discussion.md" in out and "deliberate failure" in out
+        assert "chapters/discussion.md" in out and "deliberate failure" in out, out
         assert "FAILED" in out
         assert tree_hash(book / "_build" / "html") == before
     finally:
