@@ -47,8 +47,8 @@ def jupyter_book(builder: str) -> None:
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder,
            "-W", "-n", "--keep-going"]
-    # A fixed date keeps the PDF byte-identical from build to build.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1700000000")}
+    # The date of the last commit, not of the build: the same sources give the same PDF.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time()}
     started = time.monotonic()
     log = WORK / f"{builder}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +90,14 @@ def _worth_showing(line: str) -> bool:
     # Progress and problems only: Sphinx's phases, warnings, errors, tracebacks.
     return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "cell")) \
         or text.startswith(("reading sources", "build succeeded", "build finished")) or "Executed notebook" in text
+
+
+def _commit_time() -> str:
+    """Seconds since 1970 of the last commit, or of the newest source file outside git."""
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode == 0 and result.stdout.strip():
+        return result.stdout.strip()
+    return str(int(max(p.stat().st_mtime for p in (ROOT / "chapters").glob("*.md"))))
 
 
 def publish_html() -> None:
