@@ -12,7 +12,10 @@ import pandas as pd
 from IPython.display import Markdown
 from myst_nb import glue
 
-from casebook import facts, timeline
+import matplotlib.pyplot as plt
+from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+from casebook import dose, facts, figures, timeline
 from casebook.data import load_case
 from casebook.paths import DATA
 
@@ -53,3 +56,17 @@ def glue_data_dictionary(folder=DATA) -> None:
     files = ["datapackage.json"] + [r["path"] for r in schema(folder)["resources"]] + ["patient.yaml", "radiobiology.yaml"]
     links = "\n".join(f"- {{download}}`{name} <../data/{name}>`" for name in files)
     glue("data_files", Markdown(links), display=False)
+
+
+def glue_dose_summary(folder=DATA) -> None:
+    """Glue the dose-summary table ('dose_table') and the EQD2 figure ('dose_figure')."""
+    case = load_case(folder)
+    glue("dose_table", Markdown(markdown_table(dose.dose_table(case))), display=False)
+    _glue_figure("dose_figure", figures.dose_figure(case))
+
+
+def _glue_figure(key: str, fig) -> None:
+    # SVG for the website, PDF for LaTeX: vector in both outputs.
+    set_matplotlib_formats("svg", "pdf")
+    glue(key, fig, display=False)
+    plt.close(fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook import dates
+from casebook import dates, dose
 from casebook.data import DATE_FIELDS, Case
 
 ID_COLUMNS = {
@@ -135,6 +135,18 @@ def low_dose_definition_facts(case: Case) -> dict:
     }
 
 
+def dose_facts(case: Case) -> dict:
+    """`dose.<course>.<quantity>`: BED and EQD2 rounded to 0.1 Gy, treatment days, the low-dose test."""
+    out = {"dose.lq_valid_up_to_gy": plain(dose.LQ_VALID_UP_TO_GY)}
+    for r in dose.course_summary(case).to_dict("records"):
+        for key, value in r.items():
+            if key.startswith(("bed_", "eqd2_")):
+                out[f"dose.{r['course']}.{key}"] = round(value, 1)
+        out[f"dose.{r['course']}.days"] = r["days"]
+        out[f"dose.{r['course']}.low_dose"] = "meets" if r["low_dose"] else "does not meet"
+    return out
+
+
 def facts(case: Case) -> dict:
     """All glue values for the chapters."""
     return {
@@ -143,4 +155,5 @@ def facts(case: Case) -> dict:
         **derived_facts(case),
         **schedule_facts(case),
         **low_dose_definition_facts(case),
+        **dose_facts(case),
     }
