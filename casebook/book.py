@@ -6,7 +6,9 @@ one call, and a data error stops the build with the full list of problems.
 
 from __future__ import annotations
 
+import os
 import string
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
@@ -15,9 +17,9 @@ from myst_nb import glue
 import matplotlib.pyplot as plt
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from casebook import dose, facts, figures, timeline
+from casebook import checks, dose, facts, figures, timeline
 from casebook.data import load_case
-from casebook.paths import DATA
+from casebook.paths import BUILD, DATA, ROOT
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping all of
 # it keeps data text from ever being read as markup (tables, roles, HTML).
@@ -49,13 +51,15 @@ def glue_table1(folder=DATA) -> None:
 
 
 def glue_data_dictionary(folder=DATA) -> None:
-    """Glue the data dictionary table ('data_dictionary') and download links ('data_files')."""
-    from casebook.data import dictionary, schema
+    """Glue the data dictionary ('data_dictionary') and download links for each file and the package zip ('data_files')."""
+    from casebook.data import dictionary, package_zip
 
     glue("data_dictionary", Markdown(markdown_table(dictionary(folder))), display=False)
-    files = ["datapackage.json"] + [r["path"] for r in schema(folder)["resources"]] + ["patient.yaml", "radiobiology.yaml"]
-    links = "\n".join(f"- {{download}}`{name} <../data/{name}>`" for name in files)
-    glue("data_files", Markdown(links), display=False)
+    archive = package_zip(folder, BUILD / "downloads" / "case-data.zip")
+    chapters = ROOT / "chapters"
+    links = [f"- {{download}}`{archive.name} (the whole package) <{os.path.relpath(archive, chapters)}>`"]
+    links += [f"- {{download}}`{p.name} <{os.path.relpath(p, chapters)}>`" for p in sorted(Path(folder).iterdir()) if p.is_file()]
+    glue("data_files", Markdown("\n".join(links)), display=False)
 
 
 def glue_dose_summary(folder=DATA) -> None:
@@ -70,3 +74,12 @@ def _glue_figure(key: str, fig) -> None:
     set_matplotlib_formats("svg", "pdf")
     glue(key, fig, display=False)
     plt.close(fig)
+
+
+def glue_data_notes(folder=DATA) -> None:
+    """Glue the cross-check findings ('data_notes') and their counts ('notes.<status>')."""
+    case = load_case(folder)
+    table = checks.findings_table(case)
+    glue("data_notes", Markdown(markdown_table(table)), display=False)
+    for status in ("inconsistent", "consistent", "derived", "not checked", "noted"):
+        glue(f"notes.{status.replace(' ', '_')}", int((table["Result"] == status).sum()), display=False)

@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from casebook.data import validate
+from casebook.checks import INCONSISTENT, findings
+from casebook.data import load_case, validate
 from casebook.paths import BUILD, DATA, ROOT
 
 WORK = BUILD / ".work"
@@ -41,6 +42,11 @@ def check_data() -> None:
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
         raise SystemExit(1)
+    notes = findings(load_case(DATA))
+    flagged = [f for f in notes if f.status == INCONSISTENT]
+    say(f"data cross-checks: {len(notes)} findings, {len(flagged)} inconsistent (listed in the Data notes appendix)")
+    for f in flagged:
+        say(f"  {f}")
 
 
 def jupyter_book(builder: str) -> None:

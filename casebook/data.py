@@ -7,12 +7,14 @@ dates, date precision, end after start, and dose arithmetic.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import frictionless
+import jsonschema
 import pandas as pd
 import yaml
 
@@ -32,17 +34,10 @@ DATE_FIELDS = {
     "adverse_events": [("date", "date_precision")],
 }
 SPANS = {"systemic_therapy": ("start", "end"), "radiotherapy": ("start", "end")}
-PATIENT_REQUIRED = {
-    "sex": str,
-    "age_at_presentation_years": int,
-    "presentation_date": str,
-    "presentation_date_precision": str,
-    "presenting_complaint": str,
-    "history": list,
-    "primary_site": str,
-    "diagnosis": str,
-    "braf_status": str,
-}
+# YAML files and the JSON Schema each must follow.
+YAML_FILES = {PATIENT: "patient.schema.json", RADIOBIOLOGY: "radiobiology.schema.json"}
+# Columns that are empty together or filled together.
+PAIRS = {"systemic_therapy": [("dose", "dose_unit")]}
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,8 @@ def validate(folder: Path = DATA) -> list[Problem]:
     """Every problem in the folder; an empty list means the data are good."""
     folder = Path(folder)
     problems = _schema_problems(folder)
-    problems += _patient_problems(folder)
+    for name, schema_name in YAML_FILES.items():
+        problems += _yaml_problems(folder, name, schema_name)
     bad_files = {p.file for p in problems}
     for name, frame in _read_tables(folder, skip=bad_files).items():
         problems += _date_problems(name, frame)
@@ -121,42 +117,93 @@ def load_case(folder: Path = DATA) -> Case:
     return Case(folder=folder, patient=patient, radiobiology=radiobiology, tables=_read_tables(folder))
 
 
-def _schema_problems(folder: Path) -> list[Problem]:
-    report = frictionless.validate(str(folder / PACKAGE))
-    problems = [Problem(PACKAGE, None, None, None, e.message) for e in report.errors]
-    for task in report.tasks:
-        for e in task.errors:
-            problems.append(
-                Problem(
-                    file=Path(task.place).name,
-                    row=getattr(e, "row_number", None),
-                    column=getattr(e, "field_name", None),
-                    value=getattr(e, "cell", None),
-                    expected=e.note or e.description,
-                )
-            )
+def _file_problems(folder: Path, resource: dict) -> list[Problem]:
+    """Problems that make a CSV unreadable as a table: missing, empty, not UTF-8, wrong header."""
+    name = resource["path"]
+    path = folder / name
+    if not path.exists():
+        return [Problem(name, None, None, None, "the file to exist (datapackage.json lists it)")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return [Problem(name, None, None, None, "a header row and data; the file is empty")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        row = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        cells = next(csv.reader([before[line_start:].decode("utf-8", "replace")]), [""])
+        header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8", "replace")]))
+        column = header[len(cells) - 1] if len(cells) <= len(header) else None
+        return [Problem(name, row, column, raw[exc.start : exc.start + 1].hex(),
+                        "UTF-8 text (save the file as UTF-8; the byte shown is not valid UTF-8)")]
+    header = next(csv.reader([text.splitlines()[0]]))
+    expected = [f["name"] for f in resource["schema"]["fields"]]
+    problems = [Problem(name, 1, c, None, "this column in the header (datapackage.json defines it)")
+                for c in expected if c not in header]
+    problems += [Problem(name, 1, c, c, f"only the columns datapackage.json defines: {', '.join(expected)}")
+                 for c in header if c not in expected]
+    if not problems and header != expected:
+        problems.append(Problem(name, 1, None, ",".join(header), f"the columns in this order: {','.join(expected)}"))
     return problems
 
 
-def _patient_problems(folder: Path) -> list[Problem]:
-    path = folder / PATIENT
-    try:
-        patient = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return [Problem(PATIENT, None, None, None, f"a readable UTF-8 YAML file ({exc})")]
-    if not isinstance(patient, dict):
-        return [Problem(PATIENT, None, None, patient, "a mapping of field: value")]
+def _schema_problems(folder: Path) -> list[Problem]:
+    """File-level problems first; Frictionless's cell, key and foreign-key checks for the rest."""
+    descriptor = schema(folder)
     problems = []
-    for key, kind in PATIENT_REQUIRED.items():
-        value = patient.get(key)
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, kind):
-            problems.append(Problem(PATIENT, None, key, value, f"a {kind.__name__}"))
-    date_value = patient.get("presentation_date")
-    precision = patient.get("presentation_date_precision")
-    if isinstance(date_value, str) and isinstance(precision, str):
-        problems += _check_date(PATIENT, None, "presentation_date", date_value, precision)
+    for resource in descriptor["resources"]:
+        problems += _file_problems(folder, resource)
+    if problems:
+        # A table that cannot be read makes Frictionless report it again in every file
+        # that refers to it; the file-level messages above say it once, plainly.
+        return problems
+    report = frictionless.validate(str(folder / PACKAGE))
+    problems += [Problem(PACKAGE, None, None, None, e.message) for e in report.errors]
+    for task in report.tasks:
+        unique_rows = {e.row_number for e in task.errors if e.type == "unique-error"}
+        for e in task.errors:
+            if e.type == "primary-key" and e.row_number in unique_rows:
+                continue  # the duplicate identifier is already reported on its column
+            column, value = getattr(e, "field_name", None), getattr(e, "cell", None)
+            if e.type == "foreign-key":
+                column, value = e.field_names[0], e.field_cells[0]
+            problems.append(Problem(Path(task.place).name, getattr(e, "row_number", None), column, value, _expected(e)))
+    return problems
+
+
+def _expected(error) -> str:
+    """What Frictionless expected, in a clinician's words where it can be said shortly."""
+    if error.type == "type-error":
+        kind = (error.note or "").split('"')[1].split("/")[0] if '"' in (error.note or "") else "value"
+        return {"number": "a number", "integer": "a whole number"}.get(kind, f"a {kind}")
+    if error.type == "unique-error":
+        return "an identifier not used by another row (" + (error.note or "duplicate") + ")"
+    if error.type == "foreign-key":
+        return "an identifier that exists in the file it refers to (" + error.note.split(": ", 1)[-1] + ")"
+    return error.note or error.description
+
+
+def _yaml_problems(folder: Path, name: str, schema_name: str) -> list[Problem]:
+    """A YAML file checked against its JSON Schema; the column is the key path."""
+    try:
+        content = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        return [Problem(name, None, None, None, f"a UTF-8 text file ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return [Problem(name, None, None, None, f"a readable file ({exc.strerror})")]
+    except yaml.YAMLError as exc:
+        # Where the broken construct starts, else where the parser noticed it.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        return [Problem(name, row, None, None, f"valid YAML ({getattr(exc, 'problem', exc)})")]
+    validator = jsonschema.Draft202012Validator(json.loads((folder / schema_name).read_text(encoding="utf-8")))
+    problems = []
+    for error in sorted(validator.iter_errors(content), key=lambda e: list(e.absolute_path)):
+        path = ".".join(str(p) for p in error.absolute_path) or None
+        problems.append(Problem(name, None, path, error.instance, error.message.replace(repr(error.instance), "the value")))
+    if name == PATIENT and isinstance(content, dict) and not problems:
+        problems += _check_date(name, None, "presentation_date", content["presentation_date"], content["presentation_date_precision"])
     return problems
 
 
@@ -206,11 +253,19 @@ def _date_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
             problems += found
             if not found:
                 good[column] = dates.parse(value, precision)
+        for first, second in PAIRS.get(name, []):
+            if (_empty(record[first])) != (_empty(record[second])):
+                missing = second if _empty(record[second]) else first
+                problems.append(Problem(file, row, missing, "", f"a value, since {first} and {second} go together"))
         if name in SPANS:
             start, end = SPANS[name]
             if start in good and end in good and good[end] < good[start]:
                 problems.append(Problem(file, row, end, record[end], f"a date on or after {start} ({record[start]})"))
     return problems
+
+
+def _empty(value) -> bool:
+    return value == "" or (not isinstance(value, str) and pd.isna(value))
 
 
 def _dose_problems(frame: pd.DataFrame) -> list[Problem]:
@@ -249,3 +304,19 @@ def dictionary(folder: Path = DATA) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def package_zip(folder: Path, dest: Path) -> Path:
+    """The whole data package as one zip, byte-identical for the same files."""
+    import zipfile
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".zip.new")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
+            info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, path.read_bytes())
+    tmp.replace(dest)
+    return dest

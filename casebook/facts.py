@@ -45,6 +45,10 @@ def record_facts(case: Case) -> dict:
                     continue
                 if column in date_columns and value:
                     value = dates.format_long(value, r[date_columns[column]])
+                elif f"{column}_unit" in r.index and pd.notna(value):
+                    value = f"{plain(value)} {r[f'{column}_unit']}"  # a dose with its unit from data
+                elif column.endswith("_unit"):
+                    continue
                 value = plain(value)
                 if value not in (None, ""):
                     out[f"{r[id_column]}.{column}"] = value

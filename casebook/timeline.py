@@ -80,8 +80,8 @@ def _adverse_events(case: Case) -> list[dict]:
 
 def _dose(r) -> str:
     parts = [r.agent]
-    if pd.notna(r.dose_mg):
-        parts.append(f"{_number(r.dose_mg)} mg")
+    if pd.notna(r.dose):
+        parts.append(f"{_number(r.dose)} {r.dose_unit}")
     if pd.notna(r.interval_weeks):
         parts.append(f"every {r.interval_weeks} weeks")
     return " ".join(parts)

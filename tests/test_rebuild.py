@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, squash
 
 pytestmark = pytest.mark.slow
+HOSTILE = "<script>alert(1)</script> **bold** {sub}`x` <b>x</b>"
 
 
 def build(root, target="all"):
@@ -74,12 +75,19 @@ def test_rebuild_with_nothing_changed_executes_nothing_and_is_fast(book):
 def test_a_data_edit_reaches_table1_prose_and_pdf(book):
     path = book / "data" / "measurements.csv"
     path.write_text(path.read_text().replace("m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.4,", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.3,"))
+    imaging = book / "data" / "imaging.csv"
+    imaging.write_text(imaging.read_text().replace("no recurrence during the drug holiday", HOSTILE))
     result, _ = build(book)
     assert result.returncode == 0, result.stdout + result.stderr
     timeline = page_text(book, "timeline")
     assert "mesenteric nodule in the peritoneum, 1.3 cm" in timeline
     assert "1.4 cm" not in timeline
     assert squash("mesenteric nodule in the peritoneum, 1.3 cm") in pdf_text(book)
+    # Markup typed into a free-text field is shown as text, in the page and the PDF.
+    raw = (book / "_build" / "html" / "chapters" / "timeline.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "<b>x</b>" not in raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** {sub}`x` &lt;b&gt;x&lt;/b&gt;" in raw
+    assert squash("**bold** {sub}`x`") in pdf_text(book)
     # (2.2 - 1.3) / 2.2 = 40.9 %: the derived value follows too, wherever the prose glues it.
     for name in chapters_gluing(book, "derived.nodule_shrinkage_pct"):
         assert " 41 " in page_text(book, name) or "41%" in page_text(book, name) or "41 %" in page_text(book, name)

@@ -1,0 +1,202 @@
+"""Cross-checks across the record: reported, never fixed, and never fatal.
+
+Each check returns findings with their evidence. A finding's status is
+"inconsistent" (the record does not add up), "consistent" (checked and fine),
+"derived" (the source states nothing; the check derives a value), or
+"not checked" (the record lacks what the check needs).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from casebook import dates
+from casebook.data import DATE_FIELDS, Case
+
+INCONSISTENT, CONSISTENT, NOT_CHECKED, DERIVED = "inconsistent", "consistent", "not checked", "derived"
+# RECIST 1.1 (Eisenhauer et al. 2009): thresholds on the sum of longest diameters.
+RECIST_PR = -30.0  # % change from baseline
+RECIST_PD = 20.0  # % change from the smallest sum, and at least 0.5 cm
+RECIST_PD_ABSOLUTE_CM = 0.5
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    status: str
+    file: str
+    row: int | None
+    record: str
+    evidence: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        return f"[{self.status}] {self.check}: {where} ({self.record}): {self.evidence}"
+
+
+def _bounds(value: str, precision: str) -> tuple[date, date]:
+    """The earliest and latest day a date can stand for."""
+    if precision == "day":
+        d = dates.parse(value, "day")
+        return d, d
+    y, m = (int(p) for p in value.split("-"))
+    first = date(y, m, 1)
+    last = (date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)
+    return first, last
+
+
+def _row(index: int) -> int:
+    return index + 2  # the header is row 1
+
+
+def time_order(case: Case) -> list[Finding]:
+    """Rows of each dated file in time order, and lesions not dated after what they caused."""
+    out = []
+    for name, fields in DATE_FIELDS.items():
+        column, precision = fields[0]
+        frame = case.tables[name]
+        id_column = frame.columns[0]
+        previous = None
+        for index, r in frame.iterrows():
+            lo, hi = _bounds(r[column], r[precision])
+            if previous is not None and hi < previous[1]:
+                out.append(Finding("time order", INCONSISTENT, f"{name}.csv", _row(index), r[id_column],
+                                   f"{column} {r[column]} comes after a row dated {previous[0]}"))
+            if previous is None or lo > previous[1]:
+                previous = (r[column], lo)
+    if not out:
+        out.append(Finding("time order", CONSISTENT, "all dated files", None, "-", "every file lists its rows in time order"))
+    lesions = case.lesions.set_index("lesion_id")
+    for index, r in case.radiotherapy.iterrows():
+        lesion = lesions.loc[r.target_lesion_id]
+        noted = _bounds(lesion.first_noted, lesion.first_noted_precision)[0]
+        if _bounds(r.start, r.start_precision)[1] < noted:
+            out.append(Finding("time order", INCONSISTENT, "radiotherapy.csv", _row(index), r.rt_id,
+                               f"starts {r.start}, before its target {r.target_lesion_id} was first noted ({lesion.first_noted})"))
+    return out
+
+
+def cycles(case: Case) -> list[Finding]:
+    """Cycle counts against the dates and the interval: at most one cycle per interval."""
+    out = []
+    for index, r in case.systemic_therapy.iterrows():
+        where = ("cycles", "systemic_therapy.csv", _row(index), r.course_id)
+        if pd.isna(r.interval_weeks) or not r.end:
+            missing = "interval" if pd.isna(r.interval_weeks) else "end date"
+            out.append(Finding(*where[:1], NOT_CHECKED, *where[1:], f"the {missing} is not stated"))
+            continue
+        start_lo, start_hi = _bounds(r.start, r.start_precision)
+        end_lo, end_hi = _bounds(r.end, r.end_precision)
+        step = int(r.interval_weeks) * 7
+        most = math.floor((end_hi - start_lo).days / step) + 1
+        least = math.floor(max((end_lo - start_hi).days, 0) / step) + 1
+        evidence = (f"{r.cycles} cycles every {r.interval_weeks} weeks from {r.start} to {r.end}: "
+                    f"the dates allow {least} to {most} on schedule")
+        if r.cycles > most:
+            out.append(Finding("cycles", INCONSISTENT, *where[1:], evidence + "; more cycles than the dates allow"))
+        elif r.cycles < least:
+            out.append(Finding("cycles", INCONSISTENT, *where[1:], evidence + "; fewer than the schedule gives (delays are not stated)"))
+        else:
+            out.append(Finding("cycles", CONSISTENT, *where[1:], evidence))
+    return out
+
+
+def _treatment_days(start: date, end: date, schedule: str) -> int:
+    span = pd.date_range(start, end)
+    if schedule == "daily":
+        return int((span.day_of_week < 5).sum())  # daily means weekdays
+    return math.floor((end - start).days / 2) + 1  # alternate days
+
+
+def fractions(case: Case) -> list[Finding]:
+    """Fractions against the treatment dates and the schedule (daily = weekdays)."""
+    out = []
+    for index, r in case.radiotherapy.iterrows():
+        start_lo, start_hi = _bounds(r.start, r.start_precision)
+        end_lo, end_hi = _bounds(r.end, r.end_precision)
+        most = _treatment_days(start_lo, end_hi, r.schedule)
+        evidence = f"{r.fractions} fractions, {r.schedule}, {r.start} to {r.end}: room for at most {most}"
+        if r.start_precision == "day" and r.end_precision == "day":
+            weekday = start_lo.strftime("%A")
+            evidence += f" (the first day is a {weekday})"
+        status = INCONSISTENT if r.fractions > most else CONSISTENT
+        if status == INCONSISTENT:
+            evidence += "; a weekend fraction, or the dates or the count, would explain it; the source does not say"
+        out.append(Finding("fractions", status, "radiotherapy.csv", _row(index), r.rt_id, evidence))
+    return out
+
+
+def response(case: Case) -> list[Finding]:
+    """Stated response against the measurements, with RECIST 1.1 thresholds."""
+    out = []
+    imaging = case.imaging.set_index("imaging_id")
+    measured = case.measurements[case.measurements["imaging_id"] != ""]
+    for index, r in case.imaging.iterrows():
+        here = measured[measured["imaging_id"] == r.imaging_id]
+        where = ("response", "imaging.csv", _row(index), r.imaging_id)
+        if here.empty:
+            out.append(Finding(where[0], NOT_CHECKED, *where[1:], f"stated {r.response!r}; no measurement recorded"))
+            continue
+        when = dates.timestamp(r.date, r.date_precision)
+        for _, m in here.iterrows():
+            history = measured[measured["lesion_id"] == m.lesion_id]
+            earlier = [(dates.timestamp(imaging.loc[h.imaging_id, "date"], imaging.loc[h.imaging_id, "date_precision"]), h.size_cm)
+                       for _, h in history.iterrows()]
+            earlier = [size for t, size in earlier if t < when]
+            if not earlier:
+                derived = "progressive disease (a new lesion)"
+                evidence = f"{m.lesion_id} first measured here ({m.size_cm:g} cm)"
+            else:
+                baseline, nadir = earlier[0], min(earlier)
+                change = (m.size_cm - baseline) / baseline * 100
+                growth = (m.size_cm - nadir) / nadir * 100
+                if growth >= RECIST_PD and m.size_cm - nadir >= RECIST_PD_ABSOLUTE_CM:
+                    derived = "progressive disease"
+                elif change <= RECIST_PR:
+                    derived = "partial response"
+                else:
+                    derived = "stable disease"
+                evidence = f"{m.lesion_id} {baseline:g} → {m.size_cm:g} cm ({change:+.0f}% from baseline)"
+            stated = r.response
+            agrees = stated.split()[0] in derived or (stated == "progression" and derived.startswith("progressive"))
+            if stated == "not stated":
+                status, verdict = DERIVED, f"no category stated; the thresholds give {derived}"
+            else:
+                status = CONSISTENT if agrees else INCONSISTENT
+                verdict = f"stated {stated!r}; the thresholds give {derived}"
+            out.append(Finding("response", status, *where[1:],
+                               f"{evidence}: {verdict} (one lesion, not a formal RECIST 1.1 assessment)"))
+    return out
+
+
+def source_notes(case: Case) -> list[Finding]:
+    """What the transcription recorded as silent or inconsistent in the source."""
+    out = []
+    for name, frame in case.tables.items():
+        if "note" not in frame.columns:
+            continue
+        for index, r in frame.iterrows():
+            if r.note:
+                out.append(Finding("source note", "noted", f"{name}.csv", _row(index), r.iloc[0], r.note))
+    return out
+
+
+CHECKS = [time_order, cycles, fractions, response]
+
+
+def findings(case: Case) -> list[Finding]:
+    """Every cross-check finding, then the source notes."""
+    out = []
+    for check in CHECKS:
+        out += check(case)
+    return out + source_notes(case)
+
+
+def findings_table(case: Case) -> pd.DataFrame:
+    rows = [{"Check": f.check, "Result": f.status, "Where": f"{f.file}" + (f", row {f.row}" if f.row else ""),
+             "Record": f.record, "Evidence": f.evidence} for f in findings(case)]
+    return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Record", "Evidence"])
