@@ -79,7 +79,6 @@ def _glue_figure(key: str, fig) -> None:
 def glue_data_notes(folder=DATA) -> None:
     """Glue the cross-check findings ('data_notes') and their counts ('notes.<status>')."""
     case = load_case(folder)
-    table = checks.findings_table(case)
-    glue("data_notes", Markdown(markdown_table(table)), display=False)
-    for status in ("inconsistent", "consistent", "derived", "not checked", "noted"):
-        glue(f"notes.{status.replace(' ', '_')}", int((table["Result"] == status).sum()), display=False)
+    glue("data_notes", Markdown(markdown_table(checks.findings_table(case))), display=False)
+    for key, value in checks.counts(case).items():
+        glue(key, value, display=False)

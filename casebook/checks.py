@@ -200,3 +200,10 @@ def findings_table(case: Case) -> pd.DataFrame:
     rows = [{"Check": f.check, "Result": f.status, "Where": f"{f.file}" + (f", row {f.row}" if f.row else ""),
              "Record": f.record, "Evidence": f.evidence} for f in findings(case)]
     return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Record", "Evidence"])
+
+
+def counts(case: Case) -> dict:
+    """`notes.<status>`: how many findings of each status, for the prose."""
+    found = findings(case)
+    return {f"notes.{status.replace(' ', '_')}": sum(f.status == status for f in found)
+            for status in (INCONSISTENT, CONSISTENT, DERIVED, NOT_CHECKED, "noted")}

@@ -4,6 +4,7 @@ import re
 
 from conftest import ROOT, chapter_files, squash
 
+from casebook.checks import counts
 from casebook.facts import facts
 from casebook.timeline import table1
 
@@ -65,7 +66,7 @@ def test_table1_caption_is_numbered_in_pdf(pdf):
 
 
 def test_every_glued_number_appears_on_its_page(html_pages, case):
-    values = facts(case)
+    values = {**facts(case), **counts(case)}
     checked = 0
     for name in chapter_files():
         source = (ROOT / f"{name}.md").read_text(encoding="utf-8")
