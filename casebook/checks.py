@@ -197,9 +197,10 @@ def findings(case: Case) -> list[Finding]:
 
 
 def findings_table(case: Case) -> pd.DataFrame:
-    rows = [{"Check": f.check, "Result": f.status, "Where": f"{f.file}" + (f", row {f.row}" if f.row else ""),
-             "Record": f.record, "Evidence": f.evidence} for f in findings(case)]
-    return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Record", "Evidence"])
+    rows = [{"Check": f.check, "Result": f.status,
+             "Where": f.file + (f", row {f.row} ({f.record})" if f.row else ""), "Evidence": f.evidence}
+            for f in findings(case)]
+    return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Evidence"])
 
 
 def counts(case: Case) -> dict:

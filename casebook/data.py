@@ -303,6 +303,13 @@ def dictionary(folder: Path = DATA) -> pd.DataFrame:
                     "Meaning": meaning,
                 }
             )
+    for name, schema_name in YAML_FILES.items():
+        yaml_schema = json.loads((Path(folder) / schema_name).read_text(encoding="utf-8"))
+        for key, prop in yaml_schema["properties"].items():
+            kind = prop.get("type", "one of: " + ", ".join(prop.get("enum", [])))
+            meaning = prop.get("description", "")
+            rows.append({"File": name, "Field": key, "Type": kind + ("" if key in yaml_schema["required"] else ", optional"),
+                         "Unit": prop.get("unit", ""), "Meaning": meaning})
     return pd.DataFrame(rows)
 
 
