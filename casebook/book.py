@@ -17,9 +17,9 @@ from myst_nb import glue
 import matplotlib.pyplot as plt
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from casebook import checks, dose, facts, figures, timeline
+from casebook import checks, dose, facts, figures, provenance, timeline
 from casebook.data import load_case
-from casebook.paths import BUILD, DATA, ROOT
+from casebook.paths import BUILD, DATA, FIGURES, ROOT
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping all of
 # it keeps data text from ever being read as markup (tables, roles, HTML).
@@ -31,11 +31,13 @@ def escape(text: object) -> str:
     return str(text).translate(_ESCAPE)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table whose cells are literal text."""
+def markdown_table(frame: pd.DataFrame, literal: list[str] = ()) -> str:
+    """A pipe table whose cells are literal text, except in the named columns (code-made MyST)."""
     header = "| " + " | ".join(escape(c) for c in frame.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join(escape(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    keep = [c in literal for c in frame.columns]
+    rows = ["| " + " | ".join(str(v) if k else escape(v) for v, k in zip(row, keep)) + " |"
+            for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
 
 
@@ -46,8 +48,9 @@ def glue_facts(folder=DATA) -> None:
 
 
 def glue_table1(folder=DATA) -> None:
-    """Glue Table 1 as a Markdown table under the key 'table1'."""
+    """Glue Table 1 as a Markdown table ('table1') and its provenance."""
     glue("table1", Markdown(markdown_table(timeline.table1(load_case(folder)))), display=False)
+    glue_table_provenance("table-timeline")
 
 
 def glue_data_dictionary(folder=DATA) -> None:
@@ -62,18 +65,39 @@ def glue_data_dictionary(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
-def glue_dose_summary(folder=DATA) -> None:
-    """Glue the dose-summary table ('dose_table') and the EQD2 figure ('dose_figure')."""
+def glue_dose_table(folder=DATA) -> None:
+    """Glue the dose-summary table ('dose_table')."""
+    glue("dose_table", Markdown(markdown_table(dose.dose_table(load_case(folder)))), display=False)
+    glue_table_provenance("table-dose")
+
+
+def glue_figure(name: str, folder=DATA) -> None:
+    """Draw one figure of the registry, write its journal files to figures/, and glue it.
+
+    Glues '<name>_figure' (SVG for the website, PDF for LaTeX: vector in both) and
+    '<name>_provenance' (the function and data files that made it).
+    """
     case = load_case(folder)
-    glue("dose_table", Markdown(markdown_table(dose.dose_table(case))), display=False)
-    _glue_figure("dose_figure", figures.dose_figure(case))
-
-
-def _glue_figure(key: str, fig) -> None:
-    # SVG for the website, PDF for LaTeX: vector in both outputs.
+    fig = figures.draw(case, name)
+    files = figures.save(fig, FIGURES, name)
     set_matplotlib_formats("svg", "pdf")
-    glue(key, fig, display=False)
+    glue(f"{name}_figure", fig, display=False)
     plt.close(fig)
+    function, inputs = figures.REGISTRY[name]
+    glue(f"{name}_provenance", Markdown(provenance.sentence(function, inputs, [p.name for p in files])), display=False)
+
+
+def glue_table_provenance(label: str) -> None:
+    """Glue '<label>_provenance': the function and data files behind a generated table."""
+    function, inputs = provenance.TABLES[label]
+    glue(f"{label}_provenance", Markdown(provenance.sentence(function, inputs)), display=False)
+
+
+def glue_provenance(folder=DATA) -> None:
+    """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions'."""
+    glue("artefacts", Markdown(markdown_table(provenance.artefacts(), literal=["Item"])), display=False)
+    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(folder))), display=False)
+    glue("versions", Markdown(markdown_table(provenance.versions())), display=False)
 
 
 def glue_data_notes(folder=DATA) -> None:

@@ -85,7 +85,7 @@ def jupyter_book(builder: str) -> None:
 # banner (which names the work folder, not the published one) and LaTeX box noise.
 _NOISE = ("Kernel is running over TCP", "=====", "Finished generating", "Your book's", "_build/.work/_build",
           "You can look at your book", "Or paste this line", "file://", "\\TU/", "Underfull", "Overfull",
-          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "LaTeX Warning: Reference", "LaTeX Warning: Hyper reference", "There were undefined references", "on input line", "Executing notebook using", "ParserConfig(")
+          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Column widths have changed", "LaTeX Warning: Reference", "LaTeX Warning: Hyper reference", "There were undefined references", "on input line", "Executing notebook using", "ParserConfig(")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

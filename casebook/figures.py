@@ -8,10 +8,14 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")  # no display: figures are files and glued outputs
+matplotlib.rcParams["svg.hashsalt"] = "casebook"  # stable ids in the SVGs of the website
 import matplotlib.pyplot as plt
+import matplotlib.dates
+import matplotlib.patches
 import numpy as np
+import pandas as pd
 
-from casebook import dose
+from casebook import dates, dose
 from casebook.data import Case
 
 # Okabe-Ito colours, safe for colour-blind readers; every series also differs by marker and line.
@@ -26,6 +30,7 @@ STYLE = {
     "pdf.fonttype": 42,
 }
 SINGLE_COLUMN_MM = 85
+DOUBLE_COLUMN_MM = 180
 
 
 def _mm(width_mm: float, height_mm: float) -> tuple[float, float]:
@@ -62,3 +67,177 @@ def dose_figure(case: Case) -> plt.Figure:
         ax.set_ylabel("EQD2 (Gy, log scale)")
         ax.legend(loc="upper right", bbox_to_anchor=(1, 0.8), frameon=False, fontsize=7)
     return fig
+
+
+def _when(value: str, precision: str):
+    return dates.timestamp(value, precision)
+
+
+def course_figure(case: Case) -> plt.Figure:
+    """The course of the case on one time axis: treatments as bars, procedures, scans and toxicity as marks."""
+    lanes = ["Systemic therapy", "Radiotherapy", "Surgery and biopsy", "Imaging", "Adverse events"]
+    y = {lane: len(lanes) - i for i, lane in enumerate(lanes)}
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=_mm(DOUBLE_COLUMN_MM, 95), layout="constrained")
+        st = case.systemic_therapy
+        agents = sorted(set(st["agent"]))
+        hatches = {a: h for a, h in zip(agents, ["", "////", "...."])}
+        colours = {a: OKABE_ITO[i] for i, a in enumerate(agents)}
+        for i, (_, r) in enumerate(st.iterrows()):
+            start = _when(r.start, r.start_precision)
+            if r.end:
+                end, note = _when(r.end, r.end_precision), ""
+            elif pd.notna(r.interval_weeks):
+                end, note = start + pd.Timedelta(weeks=int(r.interval_weeks) * int(r.cycles)), " (end not stated)"
+            else:
+                end, note = start + pd.Timedelta(weeks=3), " (end not stated)"
+            offset = 0.18 if r.agent == "ipilimumab" else -0.18
+            ax.barh(y["Systemic therapy"] + offset, (end - start).days, left=start, height=0.32,
+                    color=colours[r.agent], hatch=hatches[r.agent], edgecolor="white", linewidth=0.3)
+            dose_text = f"{r.dose:g} {r.dose_unit}" if pd.notna(r.dose) else "dose not stated"
+            label = f"{r.agent} {dose_text}, {r.cycles} cycles{note}"
+            below = r.agent == "pembrolizumab"  # the lower bar that overlaps others in time
+            ax.annotate(label, (start, y["Systemic therapy"] + offset), xytext=(2, -9.5 if below else 6.5),
+                        textcoords="offset points", fontsize=6)
+        ends = st[st["status_at_end"] == "held"]
+        for _, r in ends.iterrows():
+            held = _when(r.end, r.end_precision)
+            after = st[st["start"].map(lambda v: v > r.end[:7])]
+            if not after.empty:
+                resume = min(_when(a.start, a.start_precision) for a in after.itertuples())
+                ax.axvspan(held, resume, color="#eeeeee", zorder=0)
+                ax.text(held + (resume - held) / 2, 0.35, "drug holiday", ha="center", fontsize=6.5)
+        lesions = case.lesions.set_index("lesion_id")["description"]
+        for _, r in case.radiotherapy.iterrows():
+            x = _when(r.start, r.start_precision)
+            ax.plot([x], [y["Radiotherapy"]], marker="v", color=OKABE_ITO[3], markersize=6, linestyle="none")
+            ax.annotate(f"{r.technique}\n{r.total_dose_gy:g} Gy / {r.fractions} fractions\n{lesions[r.target_lesion_id]}",
+                        (x, y["Radiotherapy"]), xytext=(4, -3), textcoords="offset points", fontsize=6, va="top")
+        for _, r in case.procedures.iterrows():
+            x = _when(r.date, r.date_precision)
+            ax.plot([x], [y["Surgery and biopsy"]], marker="s", color=OKABE_ITO[2], markersize=5, linestyle="none")
+            ax.annotate(r.kind, (x, y["Surgery and biopsy"]), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
+        short = {"progression": "PD", "mixed response": "MR", "partial response": "PR", "stable disease": "SD",
+                 "complete response": "CR", "no evidence of disease": "NED", "not stated": "smaller"}
+        for _, r in case.imaging.iterrows():
+            x = _when(r.date, r.date_precision)
+            ax.plot([x], [y["Imaging"]], marker="o", color=OKABE_ITO[4], markersize=5, linestyle="none")
+            ax.annotate(f"{r.modality}\n{short[r.response]}", (x, y["Imaging"]), xytext=(0, 5),
+                        textcoords="offset points", fontsize=5.5, ha="center")
+        for _, r in case.adverse_events.iterrows():
+            x = _when(r.date, r.date_precision)
+            ax.plot([x], [y["Adverse events"]], marker="D", color=OKABE_ITO[1], markersize=5, linestyle="none")
+            ax.annotate(f"grade {r.grade} {r.term.split(' with ')[0].split(' over ')[0]}", (x, y["Adverse events"]),
+                        xytext=(0, -9), textcoords="offset points", fontsize=6, ha="center")
+        ax.set_yticks([y[lane] for lane in lanes], lanes)
+        ax.set_ylim(0.2, len(lanes) + 0.8)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 7]))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        handles = [matplotlib.patches.Patch(facecolor=colours[a], hatch=hatches[a], edgecolor="white", label=a) for a in agents]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.13), ncols=len(agents), frameon=False, fontsize=6.5)
+    return fig
+
+
+def nodule_figure(case: Case) -> plt.Figure:
+    """The treated nodule's size over time, the low-dose course, and the RECIST 1.1 thresholds."""
+    from casebook.checks import RECIST_PD, RECIST_PR
+    from casebook.facts import low_dose_course, target_measurements
+
+    rt = low_dose_course(case)
+    sizes = target_measurements(case, rt.target_lesion_id)
+    baseline = sizes[sizes["when"] <= _when(rt.start, rt.start_precision)].iloc[-1].size_cm
+    rt_end = _when(rt.end, rt.end_precision)
+    scans = case.imaging.assign(when=[_when(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
+    complete = scans[(scans["when"] > rt_end) & (scans["response"] == "complete response")]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 60), layout="constrained")
+        ax.axvspan(_when(rt.start, rt.start_precision), rt_end + pd.Timedelta(days=1), color=OKABE_ITO[3], alpha=0.35, lw=0)
+        ax.annotate(f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 1.17),
+                    xytext=(4, 0), textcoords="offset points", fontsize=6.5, va="top")
+        ax.plot(sizes["when"], sizes["size_cm"], marker="o", color=OKABE_ITO[0], label="longest diameter (cm)")
+        for _, s in sizes.iterrows():
+            ax.annotate(f"{s.size_cm:g} cm", (s.when, s.size_cm), xytext=(5, 2), textcoords="offset points", fontsize=6.5)
+        pr, pd_ = baseline * (1 + RECIST_PR / 100), baseline * (1 + RECIST_PD / 100)
+        ax.axhline(pr, color="#555555", linestyle="--", linewidth=0.8)
+        ax.axhline(pd_, color="#555555", linestyle=":", linewidth=0.8)
+        right = complete["when"].max() + pd.Timedelta(days=20) if not complete.empty else sizes["when"].max() + pd.Timedelta(days=60)
+        ax.text(right, pr, f"partial response: −{abs(RECIST_PR):g}%", va="bottom", ha="right", fontsize=6)
+        ax.text(right, pd_, f"progression: +{RECIST_PD:g}%", va="bottom", ha="right", fontsize=6)
+        for _, c in complete.iterrows():
+            ax.plot([c.when], [0], marker="^", color=OKABE_ITO[2], markersize=6, clip_on=False, linestyle="none")
+            ax.annotate(f"{c.modality}: complete\nresponse (no size)", (c.when, 0), xytext=(0, 8), textcoords="offset points",
+                        fontsize=6, ha="center")
+        ax.set_ylim(0, baseline * 1.4)
+        ax.set_xlim(sizes["when"].min() - pd.Timedelta(days=30), right + pd.Timedelta(days=10))
+        ax.set_ylabel("Longest diameter (cm)")
+        ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    return fig
+
+
+def target_schematic(case: Case) -> plt.Figure:
+    """A schematic of the low-dose target from the prescription: GTV, margin, PTV. Not the clinical plan."""
+    from casebook.facts import low_dose_course, target_measurements
+
+    rt = low_dose_course(case)
+    sizes = target_measurements(case, rt.target_lesion_id)
+    gtv = sizes[sizes["when"] <= _when(rt.start, rt.start_precision)].iloc[-1].size_cm
+    margin = rt.gtv_ptv_margin_cm
+    ptv = gtv + 2 * margin
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 70), layout="constrained")
+        ax.add_patch(matplotlib.patches.Circle((0, 0), ptv / 2, facecolor="#e8f1f8", edgecolor=OKABE_ITO[0], linestyle="--", linewidth=1))
+        ax.add_patch(matplotlib.patches.Circle((0, 0), gtv / 2, facecolor=OKABE_ITO[1], edgecolor="black", linewidth=0.8))
+        ax.annotate("", xy=(gtv / 2, 0), xytext=(ptv / 2, 0), arrowprops={"arrowstyle": "<->", "linewidth": 0.8})
+        ax.text((gtv / 2 + ptv / 2) / 2, 0.12, f"margin\n{margin:g} cm", ha="center", va="bottom", fontsize=6.5)
+        ax.annotate("", xy=(-gtv / 2, -gtv / 2 - 0.25), xytext=(gtv / 2, -gtv / 2 - 0.25),
+                    arrowprops={"arrowstyle": "<->", "linewidth": 0.8})
+        ax.text(0, -gtv / 2 - 0.4, f"GTV: nodule {gtv:g} cm", ha="center", va="top", fontsize=6.5)
+        ax.text(0, ptv / 2 + 0.15, f"PTV {ptv:g} cm across: {rt.total_dose_gy:g} Gy in {rt.fractions} × {rt.dose_per_fraction_gy:g} Gy",
+                ha="center", va="bottom", fontsize=6.5)
+        ax.set_xlim(-ptv / 2 - 0.6, ptv / 2 + 0.6)
+        ax.set_ylim(-ptv / 2 - 0.3, ptv / 2 + 0.9)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    return fig
+
+
+# Every figure of the book, in the order the book shows them: Figure N is entry N.
+# Each names the function that draws it and the data files that function reads.
+REGISTRY = {
+    "course": (course_figure, ["systemic_therapy.csv", "radiotherapy.csv", "procedures.csv", "imaging.csv",
+                               "adverse_events.csv", "lesions.csv"]),
+    "target": (target_schematic, ["radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv", "lesions.csv"]),
+    "dose": (dose_figure, ["radiotherapy.csv", "radiobiology.yaml", "lesions.csv"]),
+    "nodule": (nodule_figure, ["radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv", "lesions.csv"]),
+}
+PNG_DPI = 300
+
+
+def number(name: str) -> int:
+    return list(REGISTRY).index(name) + 1
+
+
+def stem(name: str) -> str:
+    """File name without extension: figure number and subject."""
+    return f"figure-{number(name)}-{name}"
+
+
+def save(fig: plt.Figure, folder, name: str) -> list:
+    """Write the journal files: vector PDF and 300-dpi PNG, with no dates, so builds are byte-identical."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{stem(name)}.pdf", folder / f"{stem(name)}.png"]
+    fig.savefig(paths[0], format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    fig.savefig(paths[1], format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return paths
+
+
+def draw(case: Case, name: str) -> plt.Figure:
+    function, _ = REGISTRY[name]
+    return function(case)

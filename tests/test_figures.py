@@ -1,0 +1,89 @@
+"""casebook.figures: each figure on both cases, journal files, byte-reproducibility, the book's figures."""
+
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import squash
+from PIL import Image
+
+from casebook import figures, provenance
+from casebook.data import load_case
+from casebook.paths import FIGURES
+
+SYNTHETIC = Path(__file__).parent / "synthetic"
+
+
+@pytest.mark.parametrize("name", figures.REGISTRY)
+@pytest.mark.parametrize("folder", ["case", "synthetic"])
+def test_each_figure_draws_from_either_case(name, folder, case):
+    c = case if folder == "case" else load_case(SYNTHETIC)
+    fig = figures.draw(c, name)
+    assert fig.axes and fig.get_size_inches()[0] * 25.4 in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM)
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory, case):
+    """The journal files drawn twice, into two folders."""
+    out = []
+    for run in ("a", "b"):
+        folder = tmp_path_factory.mktemp(run)
+        for name in figures.REGISTRY:
+            fig = figures.draw(case, name)
+            figures.save(fig, folder, name)
+            plt.close(fig)
+        out.append(folder)
+    return out
+
+
+def test_journal_files_are_byte_identical_across_runs(fresh):
+    a, b = fresh
+    names = sorted(p.name for p in a.iterdir())
+    assert len(names) == 2 * len(figures.REGISTRY)
+    assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def test_committed_figure_files_are_current(fresh):
+    a, _ = fresh
+    committed = sorted(p.name for p in FIGURES.iterdir() if p.suffix in (".pdf", ".png"))
+    assert committed == sorted(p.name for p in a.iterdir()), "figures/ has missing or stray files"
+    stale = [n for n in committed if (FIGURES / n).read_bytes() != (a / n).read_bytes()]
+    assert not stale, f"figures/ is stale, rebuild with `make book` and commit: {stale}"
+
+
+def test_png_files_are_300_dpi_and_pdf_files_are_vector(fresh):
+    a, _ = fresh
+    for name in figures.REGISTRY:
+        png = Image.open(a / f"{figures.stem(name)}.png")
+        assert [round(v) for v in png.info["dpi"]] == [300, 300]
+        width_mm = png.size[0] / 300 * 25.4
+        assert round(width_mm) in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM)
+        pdf = (a / f"{figures.stem(name)}.pdf").read_bytes()
+        assert b"/Subtype /Image" not in pdf, f"{name}: raster image inside the PDF"
+
+
+def test_file_names_carry_number_and_subject():
+    assert [figures.stem(n) for n in figures.REGISTRY] == [f"figure-{i}-{n}" for i, n in enumerate(figures.REGISTRY, 1)]
+
+
+def test_each_figure_in_html_has_its_number_caption_alt_text_and_provenance(html_pages):
+    pages = "".join(str(p) for p in html_pages.values())
+    for name, (function, _) in figures.REGISTRY.items():
+        found = [p.find(id=f"fig-{name}") for p in html_pages.values() if p.find(id=f"fig-{name}")]
+        assert len(found) == 1, name
+        figure = found[0]
+        caption = figure.find("figcaption").get_text(" ", strip=True)
+        assert caption.startswith(f"Figure {figures.number(name)}"), caption
+        img = figure.find("img")
+        assert img is not None and len(img.get("alt", "")) > 60, f"{name}: alt text missing or too short"
+        assert provenance.qualified(function) in pages
+
+
+def test_pdf_has_the_figures_as_vector_graphics(pdf):
+    text = squash("".join(p.extract_text() or "" for p in pdf.pages))
+    for name in figures.REGISTRY:
+        assert f"Figure{figures.number(name)}:" in text
+    assert sum(len(p.images) for p in pdf.pages) == 0, "a raster image in the PDF"
+    assert sum(len(p.curves) + len(p.lines) + len(p.rects) for p in pdf.pages) > 100
