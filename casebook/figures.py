@@ -155,7 +155,7 @@ def nodule_figure(case: Case) -> plt.Figure:
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 60), layout="constrained")
         ax.axvspan(_when(rt.start, rt.start_precision), rt_end + pd.Timedelta(days=1), color=OKABE_ITO[3], alpha=0.35, lw=0)
-        ax.annotate(f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 1.17),
+        ax.annotate(f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 0.45),
                     xytext=(4, 0), textcoords="offset points", fontsize=6.5, va="top")
         ax.plot(sizes["when"], sizes["size_cm"], marker="o", color=OKABE_ITO[0], label="longest diameter (cm)")
         for _, s in sizes.iterrows():
