@@ -107,12 +107,14 @@ def _commit_time() -> str:
 
 
 def publish_html() -> None:
-    """Swap the new website in whole: copy beside, then rename."""
+    """Swap the new website in whole: copy beside, add the PDF, then rename."""
     fresh = HTML.with_name("html.new")
     old = HTML.with_name("html.old")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     shutil.copytree(WORK_OUT / "html", fresh)
+    if PDF.exists():
+        shutil.copyfile(PDF, fresh / PDF.name)  # the manuscript, downloadable from the website
     if HTML.exists():
         HTML.rename(old)
     fresh.rename(HTML)
@@ -135,10 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     check_data()
     if target in ("html", "all"):
         jupyter_book("html")
-        publish_html()
     if target in ("pdf", "all"):
         jupyter_book("pdflatex")
         publish_pdf()
+    if target in ("html", "all"):
+        publish_html()
 
 
 if __name__ == "__main__":

@@ -33,18 +33,35 @@ def _outdated(app, env, added, changed, removed):
     return sorted(env.found_docs - added - changed)
 
 
-def _drop_thebe(app, pagename, templatename, context, doctree):
-    """Leave out sphinx-thebe's assets: the book runs no code in the browser, and the
-    extension (always loaded by Jupyter Book) declares its script twice, a console error."""
-    context["script_files"] = [
-        js for js in context.get("script_files", [])
-        if "thebe" not in str(getattr(js, "filename", "") or "").lower()
-        and "THEBE_JS_URL" not in str(js.attributes.get("body", "") if hasattr(js, "attributes") else "")
-    ]
-    context["css_files"] = [css for css in context.get("css_files", []) if "thebe" not in str(getattr(css, "filename", css))]
+# Assets of extensions that Jupyter Book always loads but this book does not use: no code
+# runs in the browser (thebe, which also declares its script twice), no code is shown
+# (copy buttons), nothing toggles or uses tabs. (fontawesome.js is left out by
+# _templates/static/webpack-macros.html.)
+UNUSED_ASSETS = ("thebe", "copybutton", "clipboard.min.js", "togglebutton", "design-tabs.js", "sphinx-design")
+
+
+def _asset_name(asset) -> str:
+    name = getattr(asset, "filename", asset)
+    body = asset.attributes.get("body", "") if hasattr(asset, "attributes") else ""
+    return f"{name or ''} {body}"
+
+
+def _drop_unused_assets(app, pagename, templatename, context, doctree):
+    for key in ("script_files", "css_files"):
+        context[key] = [a for a in context.get(key, [])
+                        if not any(u in _asset_name(a) or (u == "thebe" and "THEBE" in _asset_name(a)) for u in UNUSED_ASSETS)]
+
+
+def _plain_citations(app, pagename, templatename, context, doctree):
+    """Drop the ARIA roles docutils puts on reference lists: doc-biblioentry is deprecated
+    and not allowed on a div, and the role="list" around it then has no list items."""
+    if "body" in context:
+        body = context["body"].replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+        context["body"] = body.replace(' role="doc-biblioentry"', "")
 
 
 def setup(app):
+    app.connect("html-page-context", _plain_citations)
     app.connect("env-get-outdated", _outdated)
-    app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _drop_unused_assets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
