@@ -106,3 +106,11 @@ def glue_data_notes(folder=DATA) -> None:
     glue("data_notes", Markdown(markdown_table(checks.findings_table(case))), display=False)
     for key, value in checks.counts(case).items():
         glue(key, value, display=False)
+
+
+def glue_manuscript() -> None:
+    """Glue the keywords ('manuscript.keywords') and each statement ('statement.<name>') from manuscript.yaml."""
+    from casebook import manuscript
+
+    for key, value in manuscript.glue_values(manuscript.load()).items():
+        glue(key, value, display=False)

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from casebook import manuscript
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
 from casebook.paths import BUILD, DATA, ROOT
@@ -47,6 +48,9 @@ def check_data() -> None:
     say(f"data cross-checks: {len(notes)} findings, {len(flagged)} inconsistent (listed in the Data notes appendix)")
     for f in flagged:
         say(f"  {f}")
+    todo = manuscript.missing(manuscript.load())
+    if todo:
+        say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
 
 
 def jupyter_book(builder: str) -> None:

@@ -16,10 +16,11 @@ PACKAGE_DIR = ROOT / "casebook"
 
 
 def fingerprint() -> str:
-    """SHA-256 over the names and bytes of every file in data/ and the package."""
+    """SHA-256 over the names and bytes of every file in data/, the package and manuscript.yaml."""
     digest = hashlib.sha256()
-    for folder, pattern in ((DATA, "*"), (PACKAGE_DIR, "*.py")):
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+    for folder, pattern in ((DATA, "*"), (PACKAGE_DIR, "*.py"), (ROOT, "manuscript.yaml")):
+        paths = folder.glob(pattern) if folder == ROOT else folder.rglob(pattern)
+        for path in sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -60,7 +61,16 @@ def _plain_citations(app, pagename, templatename, context, doctree):
         context["body"] = body.replace(' role="doc-biblioentry"', "")
 
 
+def _manuscript_latex(app, config):
+    """The PDF as a manuscript: title block, line numbers and PDF metadata from manuscript.yaml."""
+    from casebook import manuscript
+
+    meta = manuscript.load()
+    config.latex_elements = {**(config.latex_elements or {}), **manuscript.latex_elements(meta)}
+
+
 def setup(app):
+    app.connect("config-inited", _manuscript_latex)
     app.connect("html-page-context", _plain_citations)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _drop_unused_assets)

@@ -64,3 +64,17 @@ def pdf():
 def squash(text: str) -> str:
     """Text compared without white space or hyphens: PDF extraction moves both."""
     return re.sub(r"[\s\-\u00ad]+", "", text)
+
+
+# Line numbers (lineno) sit in the left margin, left of this x (pt); text starts right of it.
+LINE_NUMBER_MARGIN = 65
+
+
+def page_text(page) -> str:
+    """A PDF page's text without the line numbers in its margin."""
+    return page.crop((LINE_NUMBER_MARGIN, 0, page.width, page.height)).extract_text(x_tolerance=1.5) or ""
+
+
+def line_numbers(page) -> list[int]:
+    """The line numbers printed in a page's left margin."""
+    return [int(w["text"]) for w in page.extract_words() if w["x1"] < LINE_NUMBER_MARGIN and w["text"].isdigit()]

@@ -1,0 +1,79 @@
+"""The manuscript's front matter and LaTeX settings, from manuscript.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from casebook.paths import ROOT
+
+MANUSCRIPT = ROOT / "manuscript.yaml"
+TBC = "[to be completed]"
+
+
+def load(path: Path = MANUSCRIPT) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def missing(meta: dict) -> list[str]:
+    """Fields still to be completed, for the build's notice."""
+    out = [key for key in ("authors", "affiliations", "corresponding_author") if not meta.get(key)]
+    out += [f"statements.{k}" for k, v in (meta.get("statements") or {}).items() if not v]
+    return out
+
+
+def glue_values(meta: dict) -> dict:
+    """What the chapters glue from manuscript.yaml: the keywords and each statement (or the placeholder)."""
+    out = {"manuscript.keywords": "; ".join(meta["keywords"])}
+    out.update({f"statement.{k}": v or TBC for k, v in (meta.get("statements") or {}).items()})
+    return out
+
+
+def _tex(text: str) -> str:
+    """Plain text made safe for LaTeX."""
+    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(table.get(c, c) for c in str(text))
+
+
+def title_block(meta: dict) -> str:
+    authors = meta.get("authors") or []
+    names = ", ".join(
+        _tex(a["name"]) + (r"\textsuperscript{" + ",".join(str(i) for i in a.get("affiliations", [])) + "}")
+        for a in authors
+    ) or TBC
+    affiliations = r"\\".join(rf"\textsuperscript{{{i}}}{_tex(a)}" for i, a in enumerate(meta.get("affiliations") or [], 1)) or TBC
+    corresponding = _tex(meta.get("corresponding_author") or TBC)
+    return "\n".join([
+        r"\begin{center}",
+        rf"{{\LARGE\bfseries {_tex(meta['title'])}\par}}\vspace{{1.2em}}",
+        rf"{{\large {names}\par}}\vspace{{0.6em}}",
+        rf"{{\small {affiliations}\par}}\vspace{{0.6em}}",
+        rf"{{\small Corresponding author: {corresponding}\par}}",
+        rf"{{\small Running title: {_tex(meta['running_title'])}\par}}",
+        r"\end{center}",
+    ])
+
+
+def latex_elements(meta: dict) -> dict:
+    """Sphinx latex_elements for an article-style manuscript: no contents, no chapter styling."""
+    keywords = ", ".join(meta.get("keywords") or [])
+    authors = ", ".join(a["name"] for a in meta.get("authors") or [])
+    preamble = "\n".join([
+        r"\usepackage{lineno}" if meta.get("line_numbers", True) else "",
+        r"\usepackage{fancyhdr}",
+        rf"\fancypagestyle{{normal}}{{\fancyhf{{}}\fancyhead[R]{{\small {_tex(meta['running_title'])}}}"
+        r"\fancyfoot[C]{\thepage}\renewcommand{\headrulewidth}{0pt}}",
+        rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}}}",
+    ])
+    return {
+        "fncychap": "",
+        "tableofcontents": "",
+        "maketitle": title_block(meta) + ("\n\\linenumbers" if meta.get("line_numbers", True) else ""),
+        "preamble": preamble,
+        "printindex": "",
+        "releasename": "",
+        "papersize": "a4paper",
+        "pointsize": "11pt",
+    }
