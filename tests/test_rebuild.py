@@ -16,7 +16,7 @@ import time
 
 import pdfplumber
 import pytest
-from conftest import ROOT, squash
+from conftest import ROOT, line_numbers, squash
 
 pytestmark = pytest.mark.slow
 HOSTILE = "<script>alert(1)</script> **bold** {sub}`x` <b>x</b>"
@@ -151,3 +151,17 @@ def test_a_missing_chapter_file_fails_the_build(book):
         assert "no-such-chapter" in result.stdout + result.stderr
     finally:
         toc.write_text(good)
+
+
+def test_one_setting_turns_line_numbers_off(book):
+    path = book / "manuscript.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("line_numbers: true", "line_numbers: false"))
+    try:
+        result, _ = build(book, "pdf")
+        assert result.returncode == 0, result.stdout + result.stderr
+        with pdfplumber.open(book / "_build" / "pdf" / "case-report.pdf") as pdf:
+            assert sum(len(line_numbers(p)) for p in pdf.pages[:3]) == 0
+            assert "1Introduction" in squash(pdf.pages[0].extract_text() or "")
+    finally:
+        path.write_text(good)
