@@ -10,6 +10,7 @@ so a failed build never leaves a half-built website or a stale-looking PDF.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import manuscript
+from casebook import care, manuscript
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
 from casebook.paths import BUILD, DATA, ROOT
@@ -28,6 +29,7 @@ HTML = BUILD / "html"
 PDF = BUILD / "pdf" / "case-report.pdf"
 # jupyter-book's --path-output adds its own _build folder.
 WORK_OUT = WORK / "_build"
+CARE_CSV = BUILD / "care-checklist.csv"
 
 
 def say(message: str) -> None:
@@ -126,6 +128,16 @@ def publish_html() -> None:
     say(f"website: {HTML.relative_to(ROOT)}/index.html")
 
 
+def report_care() -> None:
+    """Publish the filled checklist as CSV and say which items nothing reports."""
+    made = WORK_OUT / "care-checklist.csv"
+    shutil.copyfile(made, CARE_CSV)
+    shutil.copyfile(made, HTML / CARE_CSV.name)
+    with CARE_CSV.open(newline="", encoding="utf-8") as f:
+        missing = [r["item"] + " " + r["topic"] for r in csv.DictReader(f) if r["where reported"] == care.NOT_REPORTED]
+    say(f"CARE checklist: {CARE_CSV.relative_to(ROOT)}; not reported: {', '.join(missing) or 'none'}")
+
+
 def publish_pdf() -> None:
     PDF.parent.mkdir(parents=True, exist_ok=True)
     tmp = PDF.with_suffix(".pdf.new")
@@ -139,13 +151,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("target", choices=["html", "pdf", "all"])
     target = parser.parse_args(argv).target
     check_data()
-    if target in ("html", "all"):
-        jupyter_book("html")
+    # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):
         jupyter_book("pdflatex")
+        pages = care.write_pages(WORK_OUT / "latex" / "case-report.aux")
+        say(f"CARE checklist: {len(pages)} marks located in the PDF")
         publish_pdf()
     if target in ("html", "all"):
+        jupyter_book("html")
         publish_html()
+        report_care()
 
 
 if __name__ == "__main__":
