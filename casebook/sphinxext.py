@@ -195,7 +195,16 @@ def _checklist_always_outdated(app, env, added, changed, removed):
     return sorted(getattr(env, "care_checklist_docs", set()) - added - changed - removed)
 
 
+def _write_every_page(app, env):
+    """The PDF and website builds share one environment: what the PDF build read (or what
+    sphinxcontrib-bibtex updated then, such as the reference list) is not outdated for the
+    website build that follows, so the website writes every page. Writing costs seconds;
+    reading and executing chapters still happens only when they or data/ change."""
+    return sorted(env.found_docs) if app.builder.format == "html" else []
+
+
 def setup(app):
+    app.connect("env-get-updated", _write_every_page)
     app.add_role("care", _care_role)
     app.add_node(care_checklist)
     app.add_directive("care-checklist", CareChecklist)
