@@ -47,10 +47,13 @@ pdf: venv tex ## Build the PDF into _build/pdf/case-report.pdf
 book: venv tex ## Set up, then build the website and the PDF
 	$(PY) -m casebook.build all
 
+submission: book ## Build, then write the journal bundle _build/submission/case-report-submission.zip
+	$(PY) -m casebook.submission
+
 test: book test-deps ## Build, then run every test
 	$(PY) -m pytest
 
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tex test-deps html pdf book test clean
+.PHONY: help venv tex test-deps html pdf book submission test clean

@@ -51,3 +51,17 @@ def test_back_matter_and_references(pdf):
     assert all(p >= 0 for p in positions) and positions == sorted(positions), dict(zip(order, positions))
     refs = text[text.find("References"):]
     assert "[1]" in refs and "Atkins" in refs
+
+
+def test_no_blank_pages(pdf):
+    assert [i + 1 for i, p in enumerate(pdf.pages) if len(squash(page_text(p))) < 100] == []
+
+
+def test_table_and_figure_captions_are_numbered_in_order(pdf):
+    import re
+
+    text = squash("".join(page_text(p) for p in pdf.pages))
+    tables = [int(n) for n in re.findall(r"Table(\d+):", text)]
+    figures = [int(n) for n in re.findall(r"Figure(\d+):", text)]
+    assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 2
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 4

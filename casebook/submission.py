@@ -1,0 +1,98 @@
+"""The submission bundle for the journal: one zip from the last good build.
+
+    python -m casebook.submission   (make submission)
+
+It holds the PDF, LaTeX sources that compile on their own, the figure files, each
+table as CSV, the data package, the filled CARE checklist and a manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from casebook import checks, data, dose, timeline
+from casebook.paths import BUILD, DATA, FIGURES
+
+LATEX = BUILD / ".work" / "_build" / "latex"
+PDF = BUILD / "pdf" / "case-report.pdf"
+CARE_CSV = BUILD / "care-checklist.csv"
+ZIP = BUILD / "submission" / "case-report-submission.zip"
+LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
+LATEX_NAMES = {"Makefile", "latexmkrc", "latexmkjarc"}
+TABLES = {
+    "table-1-timeline.csv": timeline.table1,
+    "table-2-dose-summary.csv": dose.dose_table,
+    "data-dictionary.csv": lambda case: data.dictionary(case.folder),
+    "data-notes.csv": checks.findings_table,
+}
+
+
+def latex_sources(folder: Path = LATEX) -> list[Path]:
+    """The .tex, Sphinx's style files and the figures the .tex includes ({stem}.pdf; not older figures, not build output)."""
+    tex = (folder / "case-report.tex").read_text(encoding="utf-8")
+    keep = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in LATEX_SUFFIXES or path.name in LATEX_NAMES:
+            keep.append(path)
+        elif path.suffix in (".pdf", ".png", ".jpg") and path.name != "case-report.pdf" and path.stem in tex:
+            keep.append(path)
+    return keep
+
+
+def contents() -> dict[str, bytes]:
+    """Name in the zip -> bytes, in a fixed order."""
+    for needed in (PDF, LATEX / "case-report.tex", CARE_CSV):
+        if not needed.exists():
+            raise SystemExit(f"[submission] {needed} is missing: run `make book` first")
+    case = data.load_case(DATA)
+    files = {"case-report.pdf": PDF.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
+    files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
+    files.update({f"figures/{p.name}": p.read_bytes() for p in sorted(FIGURES.iterdir()) if p.suffix in (".pdf", ".png")})
+    for name, make in TABLES.items():
+        buffer = io.StringIO()
+        make(case).to_csv(buffer, index=False, lineterminator="\n")
+        files[f"tables/{name}"] = buffer.getvalue().encode("utf-8")
+    files.update({f"data/{p.name}": p.read_bytes() for p in sorted(DATA.iterdir()) if p.is_file()})
+    return files
+
+
+MANIFEST_HEAD = """Submission bundle: Case report - Low-dose radiation reverses pembrolizumab resistance in melanoma
+
+case-report.pdf      the manuscript
+latex/               LaTeX sources; compile with: latexmk -xelatex case-report.tex (TeX Live, FreeSerif fonts)
+figures/             each figure as vector PDF and 300-dpi PNG, named by number and subject
+tables/              each table as CSV
+data/                the data package (datapackage.json describes every file)
+care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)
+
+Files (bytes, SHA-256):
+"""
+
+
+def manifest(files: dict[str, bytes]) -> bytes:
+    lines = [f"{name}  {len(b)}  {hashlib.sha256(b).hexdigest()}" for name, b in files.items()]
+    return (MANIFEST_HEAD + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def write(dest: Path = ZIP) -> Path:
+    files = contents()
+    files = {"MANIFEST.txt": manifest(files), **files}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".zip.new")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, payload in files.items():
+            info = zipfile.ZipInfo(f"case-report-submission/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, payload)
+    tmp.replace(dest)
+    print(f"[submission] {dest} ({dest.stat().st_size // 1024} KB, {len(files)} files)", file=sys.stderr)
+    return dest
+
+
+if __name__ == "__main__":
+    write()
