@@ -313,17 +313,23 @@ def dictionary(folder: Path = DATA) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def package_zip(folder: Path, dest: Path) -> Path:
-    """The whole data package as one zip, byte-identical for the same files."""
+def write_zip(dest: Path, files: dict[str, bytes]) -> Path:
+    """A zip that is byte-identical for the same names and bytes (fixed dates and modes)."""
     import zipfile
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".zip.new")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
-            info = zipfile.ZipInfo(f"data/{path.name}", date_time=(1980, 1, 1, 0, 0, 0))
+        for name, payload in files.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, path.read_bytes())
+            z.writestr(info, payload)
     tmp.replace(dest)
     return dest
+
+
+def package_zip(folder: Path, dest: Path) -> Path:
+    """The whole data package as one zip."""
+    files = {f"data/{p.name}": p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
+    return write_zip(dest, files)

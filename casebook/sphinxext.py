@@ -23,9 +23,9 @@ PACKAGE_DIR = ROOT / "casebook"
 
 
 def fingerprint() -> str:
-    """SHA-256 over the names and bytes of every file in data/, the package and manuscript.yaml."""
+    """SHA-256 over the names and bytes of every file in data/, the package (code and its CARE item list) and manuscript.yaml."""
     digest = hashlib.sha256()
-    for folder, pattern in ((DATA, "*"), (PACKAGE_DIR, "*.py"), (ROOT, "manuscript.yaml")):
+    for folder, pattern in ((DATA, "*"), (PACKAGE_DIR, "*"), (ROOT, "manuscript.yaml")):
         paths = folder.glob(pattern) if folder == ROOT else folder.rglob(pattern)
         for path in sorted(p for p in paths if p.is_file() and "__pycache__" not in p.parts):
             digest.update(str(path.relative_to(ROOT)).encode())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 from casebook import checks, data, dose, timeline
@@ -81,15 +80,7 @@ def manifest(files: dict[str, bytes]) -> bytes:
 def write(dest: Path = ZIP) -> Path:
     files = contents()
     files = {"MANIFEST.txt": manifest(files), **files}
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".zip.new")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, payload in files.items():
-            info = zipfile.ZipInfo(f"case-report-submission/{name}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, payload)
-    tmp.replace(dest)
+    data.write_zip(dest, {f"case-report-submission/{name}": payload for name, payload in files.items()})
     print(f"[submission] {dest} ({dest.stat().st_size // 1024} KB, {len(files)} files)", file=sys.stderr)
     return dest
 
