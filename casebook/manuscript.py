@@ -65,6 +65,9 @@ def latex_elements(meta: dict) -> dict:
         r"\usepackage{fancyhdr}",
         rf"\fancypagestyle{{normal}}{{\fancyhf{{}}\fancyhead[R]{{\small {_tex(meta['running_title'])}}}"
         r"\fancyfoot[C]{\thepage}\renewcommand{\headrulewidth}{0pt}}",
+        # The References section supplies the heading; the list itself prints none ("\section*{\refname}").
+        r"\renewenvironment{sphinxthebibliography}[1]{\begingroup\renewcommand{\section}[2]{}"
+        r"\begin{thebibliography}{#1}}{\end{thebibliography}\endgroup}",
         rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}}}",
     ])
     return {

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from casebook import care
@@ -203,7 +204,45 @@ def _write_every_page(app, env):
     return sorted(env.found_docs) if app.builder.format == "html" else []
 
 
+# --- PDF: the reference list where the References section is -----------------------------
+# Sphinx's BibliographyTransform (priority 750) gathers every citation into one list at the
+# end of the document, after the appendices. The first transform marks where the list was;
+# the second moves the gathered list back there.
+
+class bibliography_here(nodes.General, nodes.Element):
+    """Where the reference list stood before Sphinx gathered it."""
+
+
+class MarkBibliography(SphinxPostTransform):
+    default_priority = 745
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        first = next(iter(self.document.findall(nodes.citation)), None)
+        if first is not None:
+            first.parent.insert(first.parent.index(first), bibliography_here())
+
+
+class PlaceBibliography(SphinxPostTransform):
+    default_priority = 755
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx.builders.latex.nodes import thebibliography
+
+        marks = list(self.document.findall(bibliography_here))
+        lists = list(self.document.findall(thebibliography))
+        if marks and len(lists) == 1:
+            lists[0].parent.remove(lists[0])
+            marks[0].replace_self(lists[0])
+        for mark in self.document.findall(bibliography_here):
+            mark.parent.remove(mark)
+
+
 def setup(app):
+    app.add_node(bibliography_here, latex=(lambda self, node: None, lambda self, node: None))
+    app.add_post_transform(MarkBibliography)
+    app.add_post_transform(PlaceBibliography)
     app.connect("env-get-updated", _write_every_page)
     app.add_role("care", _care_role)
     app.add_node(care_checklist)

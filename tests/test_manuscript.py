@@ -49,8 +49,9 @@ def test_back_matter_and_references(pdf):
     order = ["6Patient", "Dataavailability", "Ethicsandconsent", "Conflictsofinterest", "Funding", "Authorcontributions", "References"]
     positions = [text.find(w) for w in order]
     assert all(p >= 0 for p in positions) and positions == sorted(positions), dict(zip(order, positions))
-    refs = text[text.find("References"):]
-    assert "[1]" in refs and "Atkins" in refs
+    refs = text[text.find("References"):text.find("Supplementarymaterial")]
+    assert text.find("Supplementarymaterial") > text.find("References") > 0
+    assert "[1]" in refs and "Atkins" in refs and "[7]" in refs  # the list itself, before the supplement
 
 
 def test_no_blank_pages(pdf):
