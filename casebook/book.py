@@ -10,12 +10,11 @@ import os
 import string
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
-from myst_nb import glue
-
-import matplotlib.pyplot as plt
 from matplotlib_inline.backend_inline import set_matplotlib_formats
+from myst_nb import glue
 
 from casebook import checks, dose, facts, figures, provenance, timeline
 from casebook.data import load_case

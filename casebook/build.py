@@ -22,14 +22,7 @@ from pathlib import Path
 from casebook import care, manuscript
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
-from casebook.paths import BUILD, DATA, ROOT
-
-WORK = BUILD / ".work"
-HTML = BUILD / "html"
-PDF = BUILD / "pdf" / "case-report.pdf"
-# jupyter-book's --path-output adds its own _build folder.
-WORK_OUT = WORK / "_build"
-CARE_CSV = BUILD / "care-checklist.csv"
+from casebook.paths import CARE_CSV, DATA, HTML, LATEX_OUT, PDF, ROOT, WORK, WORK_OUT
 
 
 def say(message: str) -> None:
@@ -141,7 +134,7 @@ def report_care() -> None:
 def publish_pdf() -> None:
     PDF.parent.mkdir(parents=True, exist_ok=True)
     tmp = PDF.with_suffix(".pdf.new")
-    shutil.copyfile(WORK_OUT / "latex" / "case-report.pdf", tmp)
+    shutil.copyfile(LATEX_OUT / "case-report.pdf", tmp)
     tmp.replace(PDF)
     say(f"PDF: {PDF.relative_to(ROOT)}")
 
@@ -154,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):
         jupyter_book("pdflatex")
-        pages = care.write_pages(WORK_OUT / "latex" / "case-report.aux")
+        pages = care.write_pages(LATEX_OUT / "case-report.aux")
         say(f"CARE checklist: {len(pages)} marks located in the PDF")
         publish_pdf()
     if target in ("html", "all"):

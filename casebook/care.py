@@ -12,11 +12,11 @@ import json
 import re
 from pathlib import Path
 
-from casebook.paths import BUILD
+from casebook.paths import WORK
 
 ITEMS_FILE = Path(__file__).with_name("care_items.csv")
 # PDF page of each mark, written after the PDF build, read by the website's checklist.
-PAGES = BUILD / ".work" / "care-pages.json"
+PAGES = WORK / "care-pages.json"
 NOT_REPORTED = "not reported"
 
 

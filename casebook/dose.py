@@ -67,7 +67,7 @@ def treatment_days(course: pd.Series) -> tuple[int, str]:
     n = int(course.fractions)
     if course.schedule == "alternate days":
         return 2 * (n - 1) + 1, "schedule"
-    weeks, extra = divmod(n - 1, 5)  # Monday start: a weekend after every 5 fractions
+    weeks = (n - 1) // 5  # Monday start: a weekend after every 5 fractions
     return n + 2 * weeks, "schedule"
 
 

@@ -7,6 +7,8 @@ words, at the precision the source gives), `patient.<field>`, and
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
 from casebook import dates, dose
@@ -84,18 +86,25 @@ def target_measurements(case: Case, lesion_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "precision", "size_cm", "when"]).sort_values("when", kind="stable")
 
 
+def low_dose_response(case: Case) -> SimpleNamespace:
+    """The low-dose course and what followed it: its dates, the target's sizes (all, the last
+    before the course, the first after it) and the scans after it that reported complete response."""
+    rt = low_dose_course(case)
+    start = dates.timestamp(rt.start, rt.start_precision)
+    end = dates.timestamp(rt.end, rt.end_precision)
+    sizes = target_measurements(case, rt.target_lesion_id)
+    later = sizes[sizes["when"] > end]
+    scans = case.imaging.assign(when=[dates.timestamp(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
+    complete = scans[(scans["when"] > end) & (scans["response"] == "complete response")]
+    return SimpleNamespace(rt=rt, start=start, end=end, sizes=sizes, before=sizes[sizes["when"] <= start].iloc[-1],
+                           after=later.iloc[0] if len(later) else None, complete=complete)
+
+
 def derived_facts(case: Case) -> dict:
     """Values the source states only implicitly: changes, intervals, counts."""
-    rt = low_dose_course(case)
-    rt_start = dates.timestamp(rt.start, rt.start_precision)
-    rt_end = dates.timestamp(rt.end, rt.end_precision)
-    sizes = target_measurements(case, rt.target_lesion_id)
-    before = sizes[sizes["when"] <= rt_start].iloc[-1]
-    after = sizes[sizes["when"] > rt_end].iloc[0]
+    course = low_dose_response(case)
+    rt, before, after, first_cr = course.rt, course.before, course.after, course.complete.iloc[0]
     change = (after.size_cm - before.size_cm) / before.size_cm * 100
-    scans = case.imaging.assign(when=[dates.timestamp(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
-    later = scans[scans["when"] > rt_end]
-    first_cr = later[later["response"] == "complete response"].iloc[0]
     last = case.systemic_therapy.sort_values("end").iloc[-1]
     return {
         "derived.nodule_before_cm": plain(before.size_cm),
@@ -107,7 +116,7 @@ def derived_facts(case: Case) -> dict:
         "derived.months_lxrt_to_cr": dates.months_between(rt.end, first_cr.date),
         "derived.first_cr_date": dates.format_long(first_cr.date, first_cr.date_precision),
         "derived.first_cr_modality": first_cr.modality,
-        "derived.lxrt_treatment_days": (rt_end - rt_start).days + 1,
+        "derived.lxrt_treatment_days": (course.end - course.start).days + 1,
         "derived.last_report_date": dates.format_long(last.end, last.end_precision),
         "derived.months_lxrt_to_last_report": dates.months_between(rt.end, last.end),
         "derived.systemic_courses": len(case.systemic_therapy),

@@ -10,12 +10,16 @@ import matplotlib
 matplotlib.use("Agg")  # no display: figures are files and glued outputs
 matplotlib.rcParams["svg.hashsalt"] = "casebook"  # stable ids in the SVGs of the website
 import matplotlib.pyplot as plt
+from pathlib import Path
+
 import matplotlib.dates
 import matplotlib.patches
 import numpy as np
 import pandas as pd
 
 from casebook import dates, dose
+from casebook.checks import RECIST_PD, RECIST_PR
+from casebook.facts import low_dose_response
 from casebook.data import Case
 
 # Okabe-Ito colours, safe for colour-blind readers; every series also differs by marker and line.
@@ -143,18 +147,12 @@ def course_figure(case: Case) -> plt.Figure:
 
 def nodule_figure(case: Case) -> plt.Figure:
     """The treated nodule's size over time, the low-dose course, and the RECIST 1.1 thresholds."""
-    from casebook.checks import RECIST_PD, RECIST_PR
-    from casebook.facts import low_dose_course, target_measurements
-
-    rt = low_dose_course(case)
-    sizes = target_measurements(case, rt.target_lesion_id)
-    baseline = sizes[sizes["when"] <= _when(rt.start, rt.start_precision)].iloc[-1].size_cm
-    rt_end = _when(rt.end, rt.end_precision)
-    scans = case.imaging.assign(when=[_when(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
-    complete = scans[(scans["when"] > rt_end) & (scans["response"] == "complete response")]
+    course = low_dose_response(case)
+    rt, rt_end, sizes, complete = course.rt, course.end, course.sizes, course.complete
+    baseline = course.before.size_cm
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 60), layout="constrained")
-        ax.axvspan(_when(rt.start, rt.start_precision), rt_end + pd.Timedelta(days=1), color=OKABE_ITO[3], alpha=0.35, lw=0)
+        ax.axvspan(course.start, rt_end + pd.Timedelta(days=1), color=OKABE_ITO[3], alpha=0.35, lw=0)
         ax.annotate(f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 0.45),
                     xytext=(4, 0), textcoords="offset points", fontsize=6.5, va="top")
         ax.plot(sizes["when"], sizes["size_cm"], marker="o", color=OKABE_ITO[0], label="longest diameter (cm)")
@@ -180,11 +178,8 @@ def nodule_figure(case: Case) -> plt.Figure:
 
 def target_schematic(case: Case) -> plt.Figure:
     """A schematic of the low-dose target from the prescription: GTV, margin, PTV. Not the clinical plan."""
-    from casebook.facts import low_dose_course, target_measurements
-
-    rt = low_dose_course(case)
-    sizes = target_measurements(case, rt.target_lesion_id)
-    gtv = sizes[sizes["when"] <= _when(rt.start, rt.start_precision)].iloc[-1].size_cm
+    course = low_dose_response(case)
+    rt, gtv = course.rt, course.before.size_cm
     margin = rt.gtv_ptv_margin_cm
     ptv = gtv + 2 * margin
     with plt.rc_context(STYLE):
@@ -228,8 +223,6 @@ def stem(name: str) -> str:
 
 def save(fig: plt.Figure, folder, name: str) -> list:
     """Write the journal files: vector PDF and 300-dpi PNG, with no dates, so builds are byte-identical."""
-    from pathlib import Path
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{stem(name)}.pdf", folder / f"{stem(name)}.png"]

@@ -6,3 +6,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIGURES = ROOT / "figures"
 BUILD = ROOT / "_build"
+# Build outputs. Jupyter Book works in WORK (its --path-output adds a _build of its own);
+# results are published to HTML and PDF only after a clean build.
+WORK = BUILD / ".work"
+WORK_OUT = WORK / "_build"
+LATEX_OUT = WORK_OUT / "latex"
+HTML = BUILD / "html"
+PDF = BUILD / "pdf" / "case-report.pdf"
+CARE_CSV = BUILD / "care-checklist.csv"

@@ -152,7 +152,7 @@ def _fill_checklist(app, doctree, docname):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         group += head
-        head += _row(["Item", "Topic", "Where reported", "PDF page"], header=True)
+        head += _row(["Item", "Topic", "Where reported", "PDF page"])
         body = nodes.tbody()
         group += body
         for r in rows:
@@ -173,7 +173,7 @@ def _fill_checklist(app, doctree, docname):
         placeholder.replace_self(table)
 
 
-def _row(cells, header=False):
+def _row(cells):
     row = nodes.row()
     for c in cells:
         entry = nodes.entry()

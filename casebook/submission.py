@@ -14,11 +14,8 @@ import sys
 from pathlib import Path
 
 from casebook import checks, data, dose, timeline
-from casebook.paths import BUILD, DATA, FIGURES
+from casebook.paths import BUILD, CARE_CSV, DATA, FIGURES, LATEX_OUT, PDF
 
-LATEX = BUILD / ".work" / "_build" / "latex"
-PDF = BUILD / "pdf" / "case-report.pdf"
-CARE_CSV = BUILD / "care-checklist.csv"
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
 LATEX_NAMES = {"Makefile", "latexmkrc", "latexmkjarc"}
@@ -30,7 +27,7 @@ TABLES = {
 }
 
 
-def latex_sources(folder: Path = LATEX) -> list[Path]:
+def latex_sources(folder: Path = LATEX_OUT) -> list[Path]:
     """The .tex, Sphinx's style files and the figures the .tex includes ({stem}.pdf; not older figures, not build output)."""
     tex = (folder / "case-report.tex").read_text(encoding="utf-8")
     keep = []
@@ -44,7 +41,7 @@ def latex_sources(folder: Path = LATEX) -> list[Path]:
 
 def contents() -> dict[str, bytes]:
     """Name in the zip -> bytes, in a fixed order."""
-    for needed in (PDF, LATEX / "case-report.tex", CARE_CSV):
+    for needed in (PDF, LATEX_OUT / "case-report.tex", CARE_CSV):
         if not needed.exists():
             raise SystemExit(f"[submission] {needed} is missing: run `make book` first")
     case = data.load_case(DATA)

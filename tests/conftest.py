@@ -16,10 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from casebook.data import load_case
-from casebook.paths import BUILD, DATA, ROOT
-
-HTML = BUILD / "html"
-PDF = BUILD / "pdf" / "case-report.pdf"
+from casebook.paths import BUILD, DATA, HTML, PDF, ROOT  # noqa: F401  (BUILD, HTML, PDF: for the test modules)
 
 
 @pytest.fixture(scope="session")
