@@ -15,13 +15,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 from casebook import dates
+from casebook import response as recist
 from casebook.data import DATE_FIELDS, Case
 
 INCONSISTENT, CONSISTENT, NOT_CHECKED, DERIVED = "inconsistent", "consistent", "not checked", "derived"
-# RECIST 1.1 (Eisenhauer et al. 2009): thresholds on the sum of longest diameters.
-RECIST_PR = -30.0  # % change from baseline
-RECIST_PD = 20.0  # % change from the smallest sum, and at least 0.5 cm
-RECIST_PD_ABSOLUTE_CM = 0.5
 
 
 @dataclass(frozen=True)
@@ -125,63 +122,54 @@ def fractions(case: Case) -> list[Finding]:
             evidence += f" (the first day is a {weekday})"
         status = INCONSISTENT if r.fractions > most else CONSISTENT
         if status == INCONSISTENT:
-            evidence += "; a weekend fraction, or the dates or the count, would explain it; the source does not say"
+            evidence += ("; query for the authors: was a fraction given on a weekend day, "
+                         "or are the dates or the count not exact?")
         out.append(Finding("fractions", status, "radiotherapy.csv", _row(index), r.rt_id, evidence))
     return out
 
 
 def response(case: Case) -> list[Finding]:
-    """Stated response against the measurements, with RECIST 1.1 thresholds."""
+    """Stated response against the measurements, with the RECIST 1.1 thresholds of casebook.response."""
     out = []
-    imaging = case.imaging.set_index("imaging_id")
-    measured = case.measurements[case.measurements["imaging_id"] != ""]
+    history = recist.lesion_history(case)
     for index, r in case.imaging.iterrows():
-        here = measured[measured["imaging_id"] == r.imaging_id]
+        here = history[history["imaging_id"] == r.imaging_id]
         where = ("response", "imaging.csv", _row(index), r.imaging_id)
+        stated = r.response
+        said = "no category stated" if stated == "not stated" else f"stated {stated!r}"
         if here.empty:
-            out.append(Finding(where[0], NOT_CHECKED, *where[1:], f"stated {r.response!r}; no measurement recorded"))
+            out.append(Finding(where[0], NOT_CHECKED, *where[1:], f"{said}; no measurement recorded"))
             continue
-        when = dates.timestamp(r.date, r.date_precision)
-        for _, m in here.iterrows():
-            history = measured[measured["lesion_id"] == m.lesion_id]
-            earlier = [(dates.timestamp(imaging.loc[h.imaging_id, "date"], imaging.loc[h.imaging_id, "date_precision"]), h.size_cm)
-                       for _, h in history.iterrows()]
-            earlier = [size for t, size in earlier if t < when]
-            if not earlier:
-                derived = "progressive disease (a new lesion)"
-                evidence = f"{m.lesion_id} first measured here ({m.size_cm:g} cm)"
-            else:
-                baseline, nadir = earlier[0], min(earlier)
-                change = (m.size_cm - baseline) / baseline * 100
-                growth = (m.size_cm - nadir) / nadir * 100
-                if growth >= RECIST_PD and m.size_cm - nadir >= RECIST_PD_ABSOLUTE_CM:
-                    derived = "progressive disease"
-                elif change <= RECIST_PR:
-                    derived = "partial response"
-                else:
-                    derived = "stable disease"
-                evidence = f"{m.lesion_id} {baseline:g} → {m.size_cm:g} cm ({change:+.0f}% from baseline)"
-            stated = r.response
-            agrees = stated.split()[0] in derived or (stated == "progression" and derived.startswith("progressive"))
+        for m in here.itertuples():
+            earlier = list(history[(history["lesion_id"] == m.lesion_id) & (history["when"] < m.when)]["size_cm"])
+            derived = recist.category(earlier, m.size_cm)
+            if derived is None:
+                out.append(Finding(where[0], NOT_CHECKED, *where[1:],
+                                   f"{said}; {m.lesion_id} is first measured here ({m.size_cm:g} cm), "
+                                   "so there is no baseline to compare with"))
+                continue
+            change = (m.size_cm - earlier[0]) / earlier[0] * 100
+            evidence = f"{m.lesion_id} {earlier[0]:g} → {m.size_cm:g} cm ({change:+.0f}% from baseline)"
             if stated == "not stated":
                 status, verdict = DERIVED, f"no category stated; the thresholds give {derived}"
             else:
+                agrees = stated == derived or (stated == "progression" and derived == recist.PROGRESSION)
                 status = CONSISTENT if agrees else INCONSISTENT
                 verdict = f"stated {stated!r}; the thresholds give {derived}"
-            out.append(Finding("response", status, *where[1:],
+            out.append(Finding(where[0], status, *where[1:],
                                f"{evidence}: {verdict} (one lesion, not a formal RECIST 1.1 assessment)"))
     return out
 
 
-def source_notes(case: Case) -> list[Finding]:
-    """What the transcription recorded as silent or inconsistent in the source."""
+def record_notes(case: Case) -> list[Finding]:
+    """The notes kept with the records: gaps and disagreements in the published report, most as queries for the authors."""
     out = []
     for name, frame in case.tables.items():
         if "note" not in frame.columns:
             continue
         for index, r in frame.iterrows():
             if r.note:
-                out.append(Finding("source note", "noted", f"{name}.csv", _row(index), r.iloc[0], r.note))
+                out.append(Finding("record note", "noted", f"{name}.csv", _row(index), r.iloc[0], r.note))
     return out
 
 
@@ -189,11 +177,11 @@ CHECKS = [time_order, cycles, fractions, response]
 
 
 def findings(case: Case) -> list[Finding]:
-    """Every cross-check finding, then the source notes."""
+    """Every cross-check finding, then the notes kept with the records."""
     out = []
     for check in CHECKS:
         out += check(case)
-    return out + source_notes(case)
+    return out + record_notes(case)
 
 
 def findings_table(case: Case) -> pd.DataFrame:

@@ -17,8 +17,7 @@ import matplotlib.patches
 import numpy as np
 import pandas as pd
 
-from casebook import dates, dose
-from casebook.checks import RECIST_PD, RECIST_PR
+from casebook import dates, dose, response
 from casebook.facts import low_dose_response
 from casebook.data import Case
 
@@ -77,6 +76,21 @@ def _when(value: str, precision: str):
     return dates.timestamp(value, precision)
 
 
+# Abbreviations of stated categories; a derived one carries the dagger.
+SHORT = {"progression": "PD", "progressive disease": "PD", "mixed response": "MR", "partial response": "PR",
+         "stable disease": "SD", "complete response": "CR", "no evidence of disease": "NED"}
+DERIVED_MARK = "†"
+
+
+def scan_mark(mark: pd.Series) -> str:
+    """A scan's mark in Figure 1: the stated category ('PR'), a derived one ('PR†') or the words of the record."""
+    if mark.basis == response.STATED:
+        return SHORT.get(mark.category, mark.category)
+    if mark.basis == response.DERIVED:
+        return f"{SHORT.get(mark.category, mark.category)}{DERIVED_MARK}"
+    return mark.label
+
+
 def course_figure(case: Case) -> plt.Figure:
     """The course of the case on one time axis: treatments as bars, procedures, scans and toxicity as marks."""
     lanes = ["Systemic therapy", "Radiotherapy", "Surgery and biopsy", "Imaging", "Adverse events"]
@@ -99,10 +113,12 @@ def course_figure(case: Case) -> plt.Figure:
             ax.barh(y["Systemic therapy"] + offset, (end - start).days, left=start, height=0.32,
                     color=colours[r.agent], hatch=hatches[r.agent], edgecolor="white", linewidth=0.3)
             dose_text = f"{r.dose:g} {r.dose_unit}" if pd.notna(r.dose) else "dose not stated"
-            label = f"{r.agent} {dose_text}, {r.cycles} cycles{note}"
+            cycles = f"\n{r.cycles} cycles by {dates.format_short(r.end, r.end_precision)}, continuing" \
+                if r.status_at_end == "ongoing" else f"{r.cycles} cycles"
+            label = f"{r.agent} {dose_text}, {cycles}{note}"
             below = r.agent == "pembrolizumab"  # the lower bar that overlaps others in time
-            ax.annotate(label, (start, y["Systemic therapy"] + offset), xytext=(2, -9.5 if below else 6.5),
-                        textcoords="offset points", fontsize=6)
+            ax.annotate(label, (start, y["Systemic therapy"] + offset), xytext=(2, -4 if below else 6.5),
+                        textcoords="offset points", fontsize=6, va="top" if below else "baseline")
         ends = st[st["status_at_end"] == "held"]
         for _, r in ends.iterrows():
             held = _when(r.end, r.end_precision)
@@ -121,13 +137,19 @@ def course_figure(case: Case) -> plt.Figure:
             x = _when(r.date, r.date_precision)
             ax.plot([x], [y["Surgery and biopsy"]], marker="s", color=OKABE_ITO[2], markersize=5, linestyle="none")
             ax.annotate(r.kind, (x, y["Surgery and biopsy"]), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
-        short = {"progression": "PD", "mixed response": "MR", "partial response": "PR", "stable disease": "SD",
-                 "complete response": "CR", "no evidence of disease": "NED", "not stated": "smaller"}
+        marks = response.labels(case).set_index("imaging_id")
+        previous, above = None, True
         for _, r in case.imaging.iterrows():
             x = _when(r.date, r.date_precision)
+            # Scans less than three months apart take turns above and below the line, so labels do not collide.
+            above = not above if previous is not None and (x - previous).days < 90 else True
+            previous = x
             ax.plot([x], [y["Imaging"]], marker="o", color=OKABE_ITO[4], markersize=5, linestyle="none")
-            ax.annotate(f"{r.modality}\n{short[r.response]}", (x, y["Imaging"]), xytext=(0, 5),
-                        textcoords="offset points", fontsize=5.5, ha="center")
+            ax.annotate(f"{r.modality}\n{scan_mark(marks.loc[r.imaging_id])}", (x, y["Imaging"]), xytext=(0, 5 if above else -5),
+                        textcoords="offset points", fontsize=5.5, ha="center", va="bottom" if above else "top")
+        if (marks["basis"] == response.DERIVED).any():
+            ax.text(0.01, 0.01, f"{DERIVED_MARK} derived from the sizes by the\nRECIST 1.1 thresholds; not stated",
+                    transform=ax.transAxes, ha="left", va="bottom", fontsize=6)
         for _, r in case.adverse_events.iterrows():
             x = _when(r.date, r.date_precision)
             ax.plot([x], [y["Adverse events"]], marker="D", color=OKABE_ITO[1], markersize=5, linestyle="none")
@@ -158,17 +180,29 @@ def nodule_figure(case: Case) -> plt.Figure:
         ax.plot(sizes["when"], sizes["size_cm"], marker="o", color=OKABE_ITO[0], label="longest diameter (cm)")
         for _, s in sizes.iterrows():
             ax.annotate(f"{s.size_cm:g} cm", (s.when, s.size_cm), xytext=(5, 2), textcoords="offset points", fontsize=6.5)
-        pr, pd_ = baseline * (1 + RECIST_PR / 100), baseline * (1 + RECIST_PD / 100)
-        ax.axhline(pr, color="#555555", linestyle="--", linewidth=0.8)
-        ax.axhline(pd_, color="#555555", linestyle=":", linewidth=0.8)
         right = complete["when"].max() + pd.Timedelta(days=20) if not complete.empty else sizes["when"].max() + pd.Timedelta(days=60)
-        ax.text(right, pr, f"partial response: −{abs(RECIST_PR):g}%", va="bottom", ha="right", fontsize=6)
-        ax.text(right, pd_, f"progression: +{RECIST_PD:g}%", va="bottom", ha="right", fontsize=6)
+        # Partial response is measured from the baseline; progression from the nadir so far (+20 % and ≥ 0.5 cm),
+        # so its line steps down after each new smallest size and ends at the first scan with no disease.
+        limits = response.thresholds(list(sizes["size_cm"]))
+        pr = limits["pr_limit_cm"].iloc[0]
+        ax.axhline(pr, color="#555555", linestyle="--", linewidth=0.8)
+        stop = complete["when"].min() if not complete.empty else right
+        steps = list(sizes["when"]) + [stop]
+        for i, limit in enumerate(limits["pd_limit_cm"]):
+            ax.plot([steps[i], steps[i + 1]], [limit, limit], color="#555555", linestyle=":", linewidth=0.8)
+        ax.text(right, pr - 0.04, f"partial response: ≤ {pr:.2f} cm\n(baseline −{response.PR_DECREASE:.0%})",
+                va="top", ha="right", fontsize=6)
+        first = limits["pd_limit_cm"].iloc[0]
+        ax.text(steps[0] + (steps[1] - steps[0]) / 2, first, f"progression: ≥ {first:.2f} cm\n(nadir +{response.PD_INCREASE:.0%}, ≥ {response.PD_ABSOLUTE_CM * 10:g} mm)",
+                va="bottom", ha="center", fontsize=6)
+        if len(limits) > 1:
+            last = limits["pd_limit_cm"].iloc[-1]
+            ax.text(steps[-2] + (steps[-1] - steps[-2]) / 2, last, f"progression: ≥ {last:.2f} cm", va="bottom", ha="center", fontsize=6)
         for _, c in complete.iterrows():
             ax.plot([c.when], [0], marker="^", color=OKABE_ITO[2], markersize=6, clip_on=False, linestyle="none")
             ax.annotate(f"{c.modality}: complete\nresponse (no size)", (c.when, 0), xytext=(0, 8), textcoords="offset points",
                         fontsize=6, ha="center")
-        ax.set_ylim(0, baseline * 1.4)
+        ax.set_ylim(0, max(baseline * 1.4, limits["pd_limit_cm"].max() * 1.25))
         ax.set_xlim(sizes["when"].min() - pd.Timedelta(days=30), right + pd.Timedelta(days=10))
         ax.set_ylabel("Longest diameter (cm)")
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))

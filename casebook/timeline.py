@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook import dates
+from casebook import dates, response
 from casebook.data import Case
 
 # Within one month, the order a reader expects: what was seen, what was done, what followed.
@@ -29,12 +29,21 @@ def _sizes(case: Case, column: str, record_id: str) -> str:
     return "".join(f"; {p}" for p in parts)
 
 
+def response_text(category: str, basis: str) -> str:
+    """' (partial response)' when stated; marked as derived when the RECIST thresholds gave it; '' when only described."""
+    if basis == response.STATED:
+        return f" ({category})"
+    if basis == response.DERIVED:
+        return f" (derived: {category} by the RECIST 1.1 size thresholds)"
+    return ""
+
+
 def _imaging(case: Case) -> list[dict]:
     out = []
+    labels = response.labels(case).set_index("imaging_id")
     for _, r in case.imaging.iterrows():
         text = f"{r.modality}: {r.finding}{_sizes(case, 'imaging_id', r.imaging_id)}"
-        if r.response != "not stated":
-            text += f" ({r.response})"
+        text += response_text(labels.loc[r.imaging_id, "category"], labels.loc[r.imaging_id, "basis"])
         out.append(_event(r.date, r.date_precision, "imaging", f"imaging.csv:{r.imaging_id}", text))
     return out
 
@@ -97,7 +106,10 @@ def _systemic(case: Case) -> list[dict]:
     }
     for _, r in case.systemic_therapy.iterrows():
         source = f"systemic_therapy.csv:{r.course_id}"
-        text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles in all"
+        if r.status_at_end == "ongoing":
+            text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles by {dates.format_long(r.end, r.end_precision)}, continuing"
+        else:
+            text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles in all"
         out.append(_event(r.start, r.start_precision, "systemic therapy", source, text))
         if r.end:
             text = endings[r.status_at_end].format(

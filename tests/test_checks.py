@@ -55,8 +55,8 @@ def test_rows_out_of_order_are_reported(case):
     assert [(f.file, f.row, f.record) for f in bad] == [("imaging.csv", 4, "pet_2022_01")]
 
 
-def test_source_notes_are_reported_not_fixed(case):
-    notes = checks.source_notes(case)
+def test_record_notes_are_reported_not_fixed(case):
+    notes = checks.record_notes(case)
     assert any(f.record == "ct_2023_12" and "PET/CT" in f.evidence for f in notes)
     assert case.imaging.set_index("imaging_id").loc["ct_2023_12", "modality"] == "CT"
 
