@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from casebook.paths import DATA
 from casebook.timeline import events, table1
 
 # Each event of the source's Table 1, as (date in our Table 1, words that identify it).
@@ -76,3 +77,25 @@ def test_table1_follows_an_edited_record(case):
                        tables={**case.tables, "measurements": edited})
     assert table1(case2)["Event"].str.contains("1.3 cm").any()
     assert not table1(case2)["Event"].str.contains("1.4 cm").any()
+
+
+def _row(case, when, words):
+    t = table1(case)
+    [text] = t[(t["Date"] == when) & t["Event"].str.contains(words, regex=False)]["Event"]
+    return text
+
+
+def test_april_2023_sizes_belong_to_the_lymph_nodes(case):
+    """The resection found 2 to 3 cm lymph nodes; the metastatic nodules of the mesentery have no size."""
+    text = _row(case, "13 Apr 2023", "Small bowel excision")
+    assert "mesenteric lymph nodes, 2 to 3 cm" in text
+    assert "nodules, 2 to 3 cm" not in text and "nodules of the small bowel mesentery, 2" not in text
+
+
+def test_an_ongoing_course_is_not_counted_as_finished(case):
+    """'19 cycles by June 2024, continuing', from the record, not 'in all'."""
+    course = pd.read_csv(DATA / "systemic_therapy.csv", dtype=str).set_index("course_id").loc["pembro_2"]
+    assert course["status_at_end"] == "ongoing"
+    text = _row(case, "Apr 2023", "Started pembrolizumab")
+    assert f"{course['cycles']} cycles by June {course['end'][:4]}, continuing" in text
+    assert "in all" not in text

@@ -1,0 +1,79 @@
+"""The manuscript speaks as its authors and spells one way (British), in every output.
+
+Banned phrases and why: casebook.style.BANNED_PHRASES. The scan covers the manuscript's
+website pages (text, tables, captions), the manuscript part of the PDF, and the figures' own text.
+"""
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import page_text
+
+from casebook import figures, style
+
+# The manuscript: Abstract to section 6 and the back matter, as listed in _toc.yml.
+MANUSCRIPT = ["chapters/abstract", "chapters/introduction", "chapters/case-description", "chapters/timeline",
+              "chapters/assessment-intervention-outcome", "chapters/discussion", "chapters/patient-perspective",
+              "chapters/statements", "chapters/references"]
+
+
+def article_text(page) -> str:
+    article = page.find("article")
+    return article.get_text(" ", strip=True)
+
+
+def manuscript_pdf_text(pdf) -> str:
+    """The PDF's text up to the supplementary material."""
+    text = "\n".join(page_text(p) for p in pdf.pages)
+    return text.split("Supplementary material")[0]
+
+
+def test_the_checker_finds_each_kind_of_banned_phrase():
+    text = ("The authors note that the source says so. This book computes it. "
+            "The data were transcribed from the published report, in our own words.")
+    found = {phrase.lower() for phrase, _, _ in style.voice_problems(text)}
+    assert {"the authors", "the source", "this book", "transcribed", "published report", "in our own words"} <= found
+    assert style.voice_problems("We think the nodule responded. Our patient declined laparoscopy.") == []
+
+
+@pytest.mark.parametrize("name", MANUSCRIPT)
+def test_no_manuscript_page_talks_about_a_source_or_a_book(html_pages, name):
+    problems = style.voice_problems(article_text(html_pages[name]))
+    assert problems == [], "\n".join(f"{p!r} in: {s}  ({why})" for p, s, why in problems)
+
+
+def test_the_manuscript_pdf_speaks_as_its_authors(pdf):
+    text = manuscript_pdf_text(pdf)
+    assert "Discussion" in text and "Patient" in text  # the scan reached the end of the manuscript
+    problems = style.voice_problems(" ".join(text.split()))
+    assert problems == [], "\n".join(f"{p!r} in: {s}" for p, s, _ in problems)
+
+
+def test_the_about_page_says_what_this_edition_is(html_pages):
+    text = article_text(html_pages["chapters/about"])
+    assert "10.3389/fonc.2025.1483117" in text
+
+
+def test_the_spelling_checker_knows_both_spellings():
+    found = dict(style.american_spellings("The tumor caused diarrhea; the tumour caused diarrhoea; antitumor"))
+    assert found == {"tumor": "tumour", "diarrhea": "diarrhoea", "antitumor": "antitumour"}
+
+
+# Reference titles are quoted as published, in their own spelling: the references page is left out.
+@pytest.mark.parametrize("name", [n for n in MANUSCRIPT if n != "chapters/references"]
+                         + ["chapters/data-notes", "chapters/data", "chapters/about"])
+def test_british_spelling_on_every_page(html_pages, name):
+    assert style.american_spellings(article_text(html_pages[name])) == []
+
+
+def test_british_spelling_in_the_pdf_manuscript(pdf):
+    text = manuscript_pdf_text(pdf).split("References")[0]
+    assert style.american_spellings(text) == []
+
+
+@pytest.mark.parametrize("name", figures.REGISTRY)
+def test_british_spelling_in_each_figure(case, name):
+    fig = figures.draw(case, name)
+    texts = " ".join(t.get_text() for t in fig.findobj(plt.Text))
+    plt.close(fig)
+    assert texts.strip()
+    assert style.american_spellings(texts) == []
