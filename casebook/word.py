@@ -128,6 +128,15 @@ def figures_as_png(section: Tag, folder: Path = FIGURES) -> None:
         figure.replace_with(anchor)
 
 
+def anchored_tables(section: Tag) -> None:
+    """Each table's id moved to a div around it: pandoc makes bookmarks of div ids, not of table ids."""
+    soup = BeautifulSoup("", "html.parser")
+    for table in section.find_all("table", id=True):
+        anchor = soup.new_tag("div", id=table["id"])
+        del table["id"]
+        table.wrap(anchor)
+
+
 def reference_list(section: Tag) -> None:
     """Each bibliography entry as one paragraph "[n] text", keeping its anchor for the citations' links."""
     soup = BeautifulSoup("", "html.parser")
@@ -152,6 +161,7 @@ def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None =
     plain_numbers(section)
     reference_list(section)
     figures_as_png(section, FIGURES)
+    anchored_tables(section)
     local_links(section, page, included or pages())
     return f'<div id="{Path(page).name}">{section}</div>'
 
@@ -181,6 +191,7 @@ def document(meta: dict, folder: Path = HTML) -> str:
 
 
 def pandoc() -> str:
+    """The pandoc executable, or a WordError that says how to install it."""
     exe = shutil.which("pandoc")
     if not exe:
         raise WordError("pandoc is missing: `make book` installs it (Debian's pandoc), or run: sudo apt-get install pandoc")
@@ -218,7 +229,8 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
     with tempfile.TemporaryDirectory() as scratch:
         reference = Path(scratch) / "reference.docx"
         reference.write_bytes(reference_docx(line_numbers))
-        result = subprocess.run([pandoc(), "--from", "html", "--to", "docx", "--reference-doc", str(reference),
+        # --fail-if-warnings: a warning (an image pandoc cannot read, say) fails the step, as Sphinx's -W does.
+        result = subprocess.run([pandoc(), "--from", "html", "--to", "docx", "--reference-doc", str(reference), "--fail-if-warnings",
                                  "--output", str(tmp)], input=source, capture_output=True, text=True, env=env)
     if result.returncode != 0 or not tmp.exists():
         tmp.unlink(missing_ok=True)

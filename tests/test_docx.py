@@ -184,6 +184,14 @@ def test_line_numbers_false_leaves_them_off(tmp_path):
         assert bool(docx.Document(str(dest)).sections[0]._sectPr.xpath("w:lnNumType")) is on
 
 
+def test_internal_links_land_on_bookmarks(document):
+    # Citations, "Table 1", "Figure 1" and section references are links within the file.
+    body = document.element.body
+    anchors = set(body.xpath(".//w:hyperlink/@w:anchor"))
+    bookmarks = set(body.xpath(".//w:bookmarkStart/@w:name"))
+    assert len(anchors) >= 5 and anchors <= bookmarks, anchors - bookmarks
+
+
 def test_no_website_furniture(document):
     everything = " ".join(text(p) for p in document.paragraphs)
     for furniture in ("Made by casebook", "Download:", "#", "¶", "Link to this"):
