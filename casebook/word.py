@@ -137,6 +137,25 @@ def anchored_tables(section: Tag) -> None:
         table.wrap(anchor)
 
 
+def column_widths(section: Tag) -> None:
+    """Give each table a <colgroup>: with widths pandoc spreads a table across the page, without them it shrinks it to half."""
+    soup = BeautifulSoup("", "html.parser")
+    for table in section.find_all("table"):
+        rows = [tr.find_all(["th", "td"]) for tr in table.find_all("tr")]
+        columns = max(len(r) for r in rows)
+        # The square root of the longest text, plus one for the cell margins: a date column stays narrow
+        # but keeps "13 Jun 2022" on one line, and prose columns share the rest.
+        longest = [max([len(r[i].get_text(" ", strip=True)) for r in rows if len(r) > i] + [1]) ** 0.5 + 1 for i in range(columns)]
+        group = soup.new_tag("colgroup")
+        for weight in longest:
+            group.append(soup.new_tag("col", style=f"width: {100 * weight / sum(longest):.0f}%"))
+        caption = table.find("caption")
+        if caption:
+            caption.insert_after(group)  # HTML's order: caption, colgroup, head, body
+        else:
+            table.insert(0, group)
+
+
 def reference_list(section: Tag) -> None:
     """Each bibliography entry as one paragraph "[n] text", keeping its anchor for the citations' links."""
     soup = BeautifulSoup("", "html.parser")
@@ -161,6 +180,7 @@ def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None =
     plain_numbers(section)
     reference_list(section)
     figures_as_png(section, FIGURES)
+    column_widths(section)
     anchored_tables(section)
     local_links(section, page, included or pages())
     return f'<div id="{Path(page).name}">{section}</div>'

@@ -85,6 +85,19 @@ def test_title_block_has_title_running_title_and_empty_fields_to_be_completed(do
         assert lines[1] == manuscript.TBC
 
 
+def test_filled_title_block_has_names_affiliation_numbers_and_no_placeholder(tmp_path):
+    meta = {"title": "T", "running_title": "R", "corresponding_author": "A. B. <a@b.org>",
+            "authors": [{"name": "A. B. O'Neil", "affiliations": [1, 2]}, {"name": "C. D.", "affiliations": [2]}],
+            "affiliations": ["Dept 1, X & Y", "Dept 2, Z"]}
+    dest = tmp_path / "t.docx"
+    word.convert(word.title_block(meta), dest, line_numbers=True)
+    paragraphs = docx.Document(str(dest)).paragraphs
+    lines = [text(p) for p in paragraphs]
+    assert lines == ["A. B. O'Neil1,2, C. D.2", "1Dept 1, X & Y", "2Dept 2, Z",
+                     "Corresponding author: A. B. <a@b.org>", "Running title: R"]
+    assert [r.text for r in paragraphs[0].runs if r.font.superscript] == ["1,2", "2"]
+
+
 def test_statements_are_given_or_to_be_completed(document):
     statements = manuscript.load().get("statements") or {}
     lines = [text(p) for p in document.paragraphs]
