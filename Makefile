@@ -1,10 +1,11 @@
-# make book: set up and build the website and the PDF.  make test: build, then run every test.
+# make book: set up and build the website, the PDF and the Word file.  make test: build, then run every test.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
+DOCX_PACKAGES := pandoc
 TEST_PACKAGES := chromium poppler-utils
 
 # $(call debian,packages): install the Debian packages that are missing, or say how.
@@ -35,6 +36,9 @@ venv: $(STAMP) ## Create .venv with the pinned requirements
 tex: ## Install TeX from Debian's packages if missing
 	$(call debian,$(TEX_PACKAGES))
 
+pandoc: ## Install pandoc (for the Word file) from Debian's packages if missing
+	$(call debian,$(DOCX_PACKAGES))
+
 test-deps: ## Install Chromium and poppler from Debian's packages if missing
 	$(call debian,$(TEST_PACKAGES))
 
@@ -44,7 +48,10 @@ html: venv ## Build the website into _build/html
 pdf: venv tex ## Build the PDF into _build/pdf/case-report.pdf
 	$(PY) -m casebook.build pdf
 
-book: venv tex ## Set up, then build the website and the PDF
+docx: venv pandoc ## Build the Word file _build/docx/case-report.docx from the last good website
+	$(PY) -m casebook.build docx
+
+book: venv tex pandoc ## Set up, then build the website, the PDF and the Word file
 	$(PY) -m casebook.build all
 
 submission: book ## Build, then write the journal bundle _build/submission/case-report-submission.zip
@@ -56,4 +63,4 @@ test: book test-deps ## Build, then run every test
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tex test-deps html pdf book submission test clean
+.PHONY: help venv tex pandoc test-deps html pdf docx book submission test clean

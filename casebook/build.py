@@ -1,10 +1,13 @@
-"""Build the book: validate data/, then the website and the PDF.
+"""Build the book: validate data/, then the website, the PDF and the Word manuscript.
 
 Jupyter Book works in _build/.work (its environment, doctrees and outputs);
 a result is copied to _build/html or _build/pdf only when its build passed,
 so a failed build never leaves a half-built website or a stale-looking PDF.
 
-    python -m casebook.build html|pdf|all
+The Word file is made from the published website (casebook.word) and, like the PDF,
+replaces the last good one only when it was made.
+
+    python -m casebook.build html|pdf|docx|all
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, manuscript
+from casebook import care, manuscript, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
-from casebook.paths import CARE_CSV, DATA, HTML, LATEX_OUT, PDF, ROOT, WORK, WORK_OUT
+from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, WORK, WORK_OUT
 
 
 def say(message: str) -> None:
@@ -139,9 +142,21 @@ def publish_pdf() -> None:
     say(f"PDF: {PDF.relative_to(ROOT)}")
 
 
+def publish_docx() -> None:
+    """The Word manuscript from the published website; a failure leaves the last good file."""
+    started = time.monotonic()
+    try:
+        # The commit's date, as for the PDF: the same sources give the same bytes.
+        word.write(DOCX, HTML, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time())
+    except word.WordError as problem:
+        say(f"Word file FAILED: {problem}; the last good {DOCX.relative_to(ROOT)} is untouched.")
+        raise SystemExit(1)
+    say(f"Word: {DOCX.relative_to(ROOT)} ({DOCX.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("target", choices=["html", "pdf", "all"])
+    parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
     target = parser.parse_args(argv).target
     check_data()
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
@@ -154,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         jupyter_book("html")
         publish_html()
         report_care()
+    if target in ("docx", "all"):
+        publish_docx()
 
 
 if __name__ == "__main__":

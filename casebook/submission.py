@@ -2,7 +2,7 @@
 
     python -m casebook.submission   (make submission)
 
-It holds the PDF, LaTeX sources that compile on their own, the figure files, each
+It holds the PDF, the Word file, LaTeX sources that compile on their own, the figure files, each
 table as CSV, the data package, the filled CARE checklist and a manifest.
 """
 
@@ -13,8 +13,8 @@ import io
 import sys
 from pathlib import Path
 
-from casebook import checks, data, dose, timeline
-from casebook.paths import BUILD, CARE_CSV, DATA, FIGURES, LATEX_OUT, PDF
+from casebook import checks, data, dose, figures, timeline
+from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
@@ -39,15 +39,21 @@ def latex_sources(folder: Path = LATEX_OUT) -> list[Path]:
     return keep
 
 
+def figure_files(folder: Path = FIGURES) -> dict[str, Path]:
+    """The journal's names ("Figure 1.pdf", "Figure 1.png", ...) for the files of figures/, by the figure registry (stale files stay out)."""
+    return {f"Figure {figures.number(name)}{suffix}": folder / f"{figures.stem(name)}{suffix}"
+            for name in figures.REGISTRY for suffix in (".pdf", ".png")}
+
+
 def contents() -> dict[str, bytes]:
     """Name in the zip -> bytes, in a fixed order."""
-    for needed in (PDF, LATEX_OUT / "case-report.tex", CARE_CSV):
+    for needed in (PDF, DOCX, LATEX_OUT / "case-report.tex", CARE_CSV, *figure_files().values()):
         if not needed.exists():
             raise SystemExit(f"[submission] {needed} is missing: run `make book` first")
     case = data.load_case(DATA)
-    files = {"case-report.pdf": PDF.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
+    files = {"case-report.pdf": PDF.read_bytes(), "case-report.docx": DOCX.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
     files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
-    files.update({f"figures/{p.name}": p.read_bytes() for p in sorted(FIGURES.iterdir()) if p.suffix in (".pdf", ".png")})
+    files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
     for name, make in TABLES.items():
         buffer = io.StringIO()
         make(case).to_csv(buffer, index=False, lineterminator="\n")
@@ -59,8 +65,9 @@ def contents() -> dict[str, bytes]:
 MANIFEST_HEAD = """Submission bundle: Case report - Low-dose radiation reverses pembrolizumab resistance in melanoma
 
 case-report.pdf      the manuscript
+case-report.docx     the manuscript as a Word file (line numbers on), made from the same sources
 latex/               LaTeX sources; compile with: latexmk -xelatex case-report.tex (TeX Live, FreeSerif fonts)
-figures/             each figure as vector PDF and 300-dpi PNG, named by number and subject
+figures/             each figure as vector PDF and 300-dpi PNG, named by number: Figure 1.pdf, Figure 1.png, ...
 tables/              each table as CSV
 data/                the data package (datapackage.json describes every file)
 care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)
