@@ -22,10 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, manuscript, word
+from casebook import care, manuscript, pdf, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
-from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, WORK, WORK_OUT
+from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
 
 
 def say(message: str) -> None:
@@ -134,12 +134,25 @@ def report_care() -> None:
     say(f"CARE checklist: {CARE_CSV.relative_to(ROOT)}; not reported: {', '.join(missing) or 'none'}")
 
 
+def make_pdfs() -> list[Path]:
+    """Split Sphinx's LaTeX into the manuscript and the supplementary material, and compile both."""
+    pdf.write(LATEX_OUT, manuscript.supplementary_title_block(manuscript.load()))
+    try:
+        return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
+    except RuntimeError as problem:
+        say(f"PDF build FAILED: {problem}")
+        say("the last good website and PDFs are untouched.")
+        raise SystemExit(1)
+
+
 def publish_pdf() -> None:
-    PDF.parent.mkdir(parents=True, exist_ok=True)
-    tmp = PDF.with_suffix(".pdf.new")
-    shutil.copyfile(LATEX_OUT / "case-report.pdf", tmp)
-    tmp.replace(PDF)
-    say(f"PDF: {PDF.relative_to(ROOT)}")
+    """Both PDFs, each copied beside and renamed, so neither is ever half-written."""
+    for made, dest in ((LATEX_OUT / "case-report.pdf", PDF), (LATEX_OUT / "supplementary.pdf", SUPPLEMENT_PDF)):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix(".pdf.new")
+        shutil.copyfile(made, tmp)
+        tmp.replace(dest)
+        say(f"PDF: {dest.relative_to(ROOT)}")
 
 
 def publish_docx() -> None:
@@ -161,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     check_data()
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):
-        jupyter_book("pdflatex")
+        jupyter_book("latex")
+        make_pdfs()
         pages = care.write_pages(LATEX_OUT / "case-report.aux")
         say(f"CARE checklist: {len(pages)} marks located in the PDF")
         publish_pdf()

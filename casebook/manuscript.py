@@ -56,6 +56,18 @@ def title_block(meta: dict) -> str:
     ])
 
 
+def supplementary_title_block(meta: dict) -> str:
+    """Page 1 of the supplementary PDF: what it is, and the manuscript's title."""
+    return "\n".join([
+        r"\begin{center}",
+        r"{\LARGE\bfseries Supplementary material\par}\vspace{0.8em}",
+        rf"{{\large {_tex(meta['title'])}\par}}\vspace{{0.6em}}",
+        rf"{{\small Running title: {_tex(meta['running_title'])}\par}}",
+        r"\end{center}",
+        r"\bigskip",
+    ])
+
+
 def latex_elements(meta: dict) -> dict:
     """Sphinx latex_elements for an article-style manuscript: no contents, no chapter styling."""
     keywords = ", ".join(meta.get("keywords") or [])

@@ -96,10 +96,17 @@ def _care_role(name, rawtext, text, lineno, inliner, options=None, content=None)
 
 
 class CareChecklist(SphinxDirective):
+    """A captioned supplementary table whose rows are filled once every chapter has been read."""
+
     def run(self):
         self.env.care_checklist_docs = getattr(self.env, "care_checklist_docs", set()) | {self.env.docname}
         self.env.note_dependency(str(care.PAGES))  # re-read when the PDF's pages change
-        return [care_checklist()]
+        table = supplementary_table(classes=["care-checklist", SUPPLEMENTARY], ids=["table-care-checklist"],
+                                    names=["table-care-checklist"])
+        table += nodes.title(text="The CARE checklist: where the manuscript reports each item.")
+        table += care_checklist()
+        self.state.document.note_explicit_target(table)
+        return [table]
 
 
 def _collect_care(app, doctree):
@@ -145,9 +152,7 @@ def _fill_checklist(app, doctree, docname):
     rows = care.checklist(_all_marks(app.env), care.load_pages())
     latex = app.builder.format == "latex"
     for placeholder in list(doctree.findall(care_checklist)):
-        table = nodes.table(classes=["care-checklist"])
         group = nodes.tgroup(cols=4)
-        table += group
         for width in (8, 22, 50, 20):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
@@ -170,7 +175,7 @@ def _fill_checklist(app, doctree, docname):
             else:
                 page = nodes.Text(r["pdf pages"] or ("-" if r["marks"] else ""))
             body += _row([r["item"], r["topic"], where, page])
-        placeholder.replace_self(table)
+        placeholder.replace_self(group)
 
 
 def _row(cells):
@@ -239,8 +244,120 @@ class PlaceBibliography(SphinxPostTransform):
             mark.parent.remove(mark)
 
 
+
+# --- Main text or supplementary material ------------------------------------------------------
+# A figure or table with the class "supplementary" (`:figclass: supplementary` on a figure,
+# `:class: supplementary` on a table, next to it in its chapter) is numbered in its own sequence,
+# "Supplementary Figure S1", "Supplementary Table S1". The website shows it where it is; the
+# manuscript PDF moves it to the supplementary material, where the {supplementary-list}
+# directive stands, and the journal's limits count only the others.
+
+SUPPLEMENTARY = "supplementary"
+
+
+class supplementary_figure(nodes.figure):
+    """A figure of the supplementary material."""
+
+
+class supplementary_table(nodes.table):
+    """A table of the supplementary material."""
+
+
+class supplementary_list(nodes.General, nodes.Element):
+    """Where the supplementary figures and tables are listed (website) or placed (PDF)."""
+
+
+def _own_class(node, cls):
+    new = cls(node.rawsource, *node.children, **node.attributes)
+    node.replace_self(new)
+    document = new.document
+    for i in new["ids"]:
+        document.ids[i] = new  # references find their target through the document's ids
+    return new
+
+
+def _mark_supplementary(app, doctree):
+    """Give supplementary figures and tables their own node class, hence their own numbering."""
+    for old, cls in ((nodes.figure, supplementary_figure), (nodes.table, supplementary_table)):
+        for node in [n for n in doctree.findall(old) if type(n) is old and SUPPLEMENTARY in n["classes"]]:
+            _own_class(node, cls)
+
+
+class SupplementaryList(SphinxDirective):
+    def run(self):
+        self.env.supplementary_list_docs = getattr(self.env, "supplementary_list_docs", set()) | {self.env.docname}
+        return [supplementary_list()]
+
+
+def _supplementary_nodes(doctree):
+    return [n for n in doctree.findall(nodes.Element) if isinstance(n, (supplementary_figure, supplementary_table))]
+
+
+def _home(node) -> str:
+    """The chapter a node was read from, inside the PDF's one large document (Sphinx marks each
+    section of an included chapter with its docname)."""
+    return next((a["docname"] for a in _ancestors(node) if isinstance(a, nodes.section) and "docname" in a), "")
+
+
+def _place_supplementary(app, doctree, docname):
+    """PDF: move each supplementary figure and table of the manuscript to the list's place.
+    Website: list them, with links, in the order of their numbers."""
+    places = list(doctree.findall(supplementary_list))
+    if not places:
+        return
+    place = places[0]
+    if app.builder.format == "latex":
+        from sphinx import addnodes
+
+        order = {id(n): i for i, n in enumerate(doctree.findall(nodes.Element))}
+        for node in _supplementary_nodes(doctree):
+            if order[id(node)] < order[id(place)]:
+                # Kept inside its chapter's start_of_file, so its LaTeX label stays what references expect.
+                wrapper = addnodes.start_of_file(docname=_home(node))
+                node.parent.remove(node)
+                wrapper += node
+                place.parent.insert(place.parent.index(place), wrapper)
+        place.parent.remove(place)
+        return
+    items = nodes.bullet_list()
+    for kind, figtype in (("figure", "supfigure"), ("table", "suptable")):
+        for doc, numbers in sorted(app.env.toc_fignumbers.items()):
+            for label, number in sorted(numbers.get(figtype, {}).items(), key=lambda x: x[1]):
+                fmt = app.config.numfig_format[figtype]
+                ref = nodes.reference("", fmt % ".".join(map(str, number)), internal=True,
+                                      refuri=app.builder.get_relative_uri(docname, doc) + "#" + label)
+                items += nodes.list_item("", nodes.paragraph("", "", ref))
+    place.replace_self(items if len(items) else nodes.paragraph(text="None."))
+
+
+def _supplementary_list_always_outdated(app, env, added, changed, removed):
+    return sorted(getattr(env, "supplementary_list_docs", set()) - added - changed - removed)
+
+
+def _purge_supplementary(app, env, docname):
+    getattr(env, "supplementary_list_docs", set()).discard(docname)
+
+
+def _translator_method(name):
+    """A visitor that calls the translator's own method (the theme's HTML translator overrides some)."""
+    return lambda self, node: getattr(type(self), name)(self, node)
+
+
+def _visitors(kind):
+    return {fmt: (_translator_method(f"visit_{kind}"), _translator_method(f"depart_{kind}"))
+            for fmt in ("html", "latex", "text", "man", "texinfo")}
+
+
 def setup(app):
     app.add_node(bibliography_here, latex=(lambda self, node: None, lambda self, node: None))
+    app.add_enumerable_node(supplementary_figure, "supfigure", **_visitors("figure"))
+    app.add_enumerable_node(supplementary_table, "suptable", **_visitors("table"))
+    app.add_node(supplementary_list)
+    app.add_directive("supplementary-list", SupplementaryList)
+    app.connect("doctree-read", _mark_supplementary)
+    app.connect("doctree-resolved", _place_supplementary)
+    app.connect("env-get-outdated", _supplementary_list_always_outdated)
+    app.connect("env-purge-doc", _purge_supplementary)
     app.add_post_transform(MarkBibliography)
     app.add_post_transform(PlaceBibliography)
     app.connect("env-get-updated", _write_every_page)

@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup, Tag
 from casebook import figures, manuscript, provenance
 from casebook.paths import DOCX, FIGURES, HTML, ROOT
 
-APPENDIX = "Appendix"  # the _toc.yml part that is supplementary material, not manuscript
+APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
 # Section properties of the Word file: A4 like the PDF, 2.5 cm margins, and (for review)
 # a line number on every line, counted through the whole document as the PDF counts them.
 PAGE = '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0"/>'
@@ -67,8 +67,11 @@ def article(page_html: str, page: str) -> Tag:
 
 
 def drop_furniture(section: Tag) -> None:
-    """Remove what only the website needs: header-link anchors, CARE anchors, scripts, tables of contents, provenance notes, download links."""
-    for element in section.select("a.headerlink, span.care-mark, script, nav, div.toctree-wrapper"):
+    """Remove what only the website needs (header-link anchors, CARE anchors, scripts, tables of contents,
+    provenance notes, download links) and the supplementary figures and tables."""
+    # Supplementary figures and tables go to the supplementary file, not the manuscript.
+    for element in section.select("a.headerlink, span.care-mark, script, nav, div.toctree-wrapper, "
+                                  "figure.supplementary, table.supplementary"):
         element.decompose()
     notes = provenance_notes()
     for p in section.find_all("p"):

@@ -24,9 +24,9 @@ def document():
 
 
 def manuscript_pages() -> list[str]:
-    """The pages the Word file holds: _toc.yml without its Appendix part."""
+    """The pages the Word file holds: _toc.yml without its Supplementary material part."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] if part["caption"] != "Appendix" for c in part["chapters"]]
+    return [toc["root"]] + [c["file"] for part in toc["parts"] if part["caption"] != "Supplementary material" for c in part["chapters"]]
 
 
 def blocks(document):
