@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, manuscript
+from casebook import care, journal, manuscript
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
 from casebook.paths import CARE_CSV, DATA, HTML, LATEX_OUT, PDF, ROOT, WORK, WORK_OUT
@@ -43,7 +43,13 @@ def check_data() -> None:
     say(f"data cross-checks: {len(notes)} findings, {len(flagged)} inconsistent (listed in the Data notes appendix)")
     for f in flagged:
         say(f"  {f}")
-    todo = manuscript.missing(manuscript.load())
+    meta = manuscript.load()
+    try:
+        journal.load_profile(journal.profile_path(meta))
+    except journal.ProfileError as exc:
+        print(f"[book] {exc}; nothing was built.", file=sys.stderr)
+        raise SystemExit(1)
+    todo = manuscript.missing(meta)
     if todo:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
 
@@ -139,6 +145,22 @@ def publish_pdf() -> None:
     say(f"PDF: {PDF.relative_to(ROOT)}")
 
 
+def report_journal(target: str) -> None:
+    """Print the counts against the journal's limits and every problem; they do not fail the build
+    (make submission refuses instead), so a draft can be built and read."""
+    meta = manuscript.load()
+    profile = journal.load_profile(journal.profile_path(meta))
+    try:
+        counts = journal.read_counts(LATEX_OUT)
+    except FileNotFoundError:
+        say("journal counts: none yet; the PDF build counts the manuscript (make pdf or make book)")
+        return
+    source = "the PDF" if target != "html" else "the last PDF build"
+    say(f"journal check ({meta['journal']}), counted on {source}:")
+    for line in journal.report(profile, counts, meta.get("statements")):
+        say(f"  {line}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=["html", "pdf", "all"])
@@ -154,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         jupyter_book("html")
         publish_html()
         report_care()
+    report_journal(target)
 
 
 if __name__ == "__main__":
