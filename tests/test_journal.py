@@ -266,3 +266,14 @@ def test_a_bad_profile_names_the_file_and_the_key(tmp_path):
 def test_manuscript_yaml_must_name_its_journal():
     with pytest.raises(journal.ProfileError, match="manuscript.yaml: journal: missing"):
         journal.profile_path({"title": "x"})
+
+
+def test_the_build_stops_before_building_when_the_profile_is_wrong(monkeypatch, capsys):
+    from casebook import build
+
+    meta = {**manuscript.load(), "journal": "journal-no-such-profile.yaml"}
+    monkeypatch.setattr(build.manuscript, "load", lambda *a: meta)
+    with pytest.raises(SystemExit) as stop:
+        build.check_data()
+    assert stop.value.code == 1
+    assert "journal-no-such-profile.yaml: journal profile not found" in capsys.readouterr().err
