@@ -47,7 +47,7 @@ pdf: venv tex ## Build the PDF into _build/pdf/case-report.pdf
 book: venv tex ## Set up, then build the website and the PDF
 	$(PY) -m casebook.build all
 
-submission: book ## Build, then write the journal bundle _build/submission/case-report-submission.zip
+submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
 test: book test-deps ## Build, then run every test

@@ -146,8 +146,8 @@ def publish_pdf() -> None:
 
 
 def report_journal(target: str) -> None:
-    """Print the counts against the journal's limits and every problem; they do not fail the build
-    (make submission refuses instead), so a draft can be built and read."""
+    """Print the counts against the journal's limits and every problem, without failing the build."""
+    # A draft over the limits must still build so it can be read; make submission refuses instead.
     meta = manuscript.load()
     profile = journal.load_profile(journal.profile_path(meta))
     try:

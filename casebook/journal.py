@@ -150,8 +150,8 @@ def _count_printed(node: nodes.Node, kind: type) -> int:
 
 
 def abstract(tree: nodes.Node) -> nodes.Element:
-    """The abstract: the document's first section, without the chapters Sphinx inlined into it,
-    and ending before its Keywords line (the keywords and any note on them are not the abstract)."""
+    """The abstract: the first section, without the chapters inlined into it, up to its Keywords line."""
+    # The journal's abstract ends where the keywords begin; a note on the keywords below them is not abstract.
     first = tree.next_node(nodes.section)
     if first is None:
         raise ValueError("no section in the document: cannot find the abstract")

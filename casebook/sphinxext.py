@@ -84,6 +84,7 @@ def _manuscript_latex(app, config):
 # are written at build-finished, before Jupyter Book runs latexmk, so page 1 can print them.
 
 def _count_for_journal(app, doctree, docname):
+    """Count the whole document the LaTeX builder is about to write (casebook.journal.measure)."""
     if app.builder.format == "latex" and docname == app.config.root_doc:
         from casebook import journal, manuscript
 
@@ -92,6 +93,7 @@ def _count_for_journal(app, doctree, docname):
 
 
 def _write_counts(app, exception):
+    """Write counts.json and the LaTeX package with the counts into the LaTeX folder."""
     counts = getattr(app.builder, "casebook_counts", None)
     if exception is None and counts is not None:
         from casebook import journal

@@ -84,8 +84,8 @@ def write(dest: Path = ZIP) -> Path:
 
 
 def problems(meta_path: Path = manuscript.MANUSCRIPT, counts_folder: Path = LATEX_OUT) -> list[str]:
-    """What the journal would return the manuscript for: limits exceeded, required statements empty.
-    The profile is found beside meta_path; the counts are those of the last PDF build."""
+    """What the journal would return the manuscript for: limits exceeded, required statements empty."""
+    # The profile is found beside manuscript.yaml; the counts are those the last PDF build made.
     meta = manuscript.load(meta_path)
     profile = journal.load_profile(journal.profile_path(meta, Path(meta_path).parent))
     return journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"))

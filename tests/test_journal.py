@@ -12,6 +12,7 @@ from casebook.paths import ROOT
 
 
 def para(*parts) -> nodes.paragraph:
+    """A paragraph of text and inline nodes."""
     return nodes.paragraph("", "", *[nodes.Text(p) if isinstance(p, str) else p for p in parts])
 
 
@@ -21,19 +22,22 @@ def cite(label: str = "[3, 4]") -> nodes.inline:
 
 
 def section(title: str, *children) -> nodes.section:
-    node = nodes.section("", nodes.title("", title), *children)
-    return node
+    """A section with its title."""
+    return nodes.section("", nodes.title("", title), *children)
 
 
 def chapter(docname: str, *children) -> addnodes.start_of_file:
+    """A chapter as Sphinx inlines it into the LaTeX document."""
     return addnodes.start_of_file("", *children, docname=docname)
 
 
 def figure(caption: str, alt: str) -> nodes.figure:
+    """A figure: an image with alt text, and a caption."""
     return nodes.figure("", nodes.image(alt=alt, uri="x.pdf"), nodes.caption("", caption))
 
 
 def table(title: str, *cells: str) -> nodes.table:
+    """A one-column table with a title."""
     rows = nodes.tbody("", *[nodes.row("", nodes.entry("", para(c))) for c in cells])
     return nodes.table("", nodes.title("", title), nodes.tgroup("", nodes.colspec(colwidth=1), rows, cols=1))
 
@@ -244,6 +248,7 @@ def test_every_statement_of_the_profile_is_in_manuscript_yaml_and_has_its_headin
 
 
 def write_profile(folder, profile) -> object:
+    """A profile written to a YAML file."""
     path = folder / "journal-x.yaml"
     path.write_text(yaml.safe_dump(profile))
     return path
