@@ -54,7 +54,7 @@ docx: venv pandoc ## Build the Word file _build/docx/case-report.docx from the l
 book: venv tex pandoc ## Set up, then build the website, the PDF and the Word file
 	$(PY) -m casebook.build all
 
-submission: book ## Build, then write the journal bundle _build/submission/case-report-submission.zip
+submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
 test: book test-deps ## Build, then run every test

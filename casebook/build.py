@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, manuscript, pdf, word
+from casebook import care, journal, manuscript, pdf, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
 from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
@@ -46,7 +46,13 @@ def check_data() -> None:
     say(f"data cross-checks: {len(notes)} findings, {len(flagged)} inconsistent (listed in the Data notes appendix)")
     for f in flagged:
         say(f"  {f}")
-    todo = manuscript.missing(manuscript.load())
+    meta = manuscript.load()
+    try:
+        journal.load_profile(journal.profile_path(meta))
+    except journal.ProfileError as exc:
+        print(f"[book] {exc}; nothing was built.", file=sys.stderr)
+        raise SystemExit(1)
+    todo = manuscript.missing(meta)
     if todo:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
 
@@ -167,6 +173,22 @@ def publish_docx() -> None:
     say(f"Word: {DOCX.relative_to(ROOT)} ({DOCX.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
 
 
+def report_journal(target: str) -> None:
+    """Print the counts against the journal's limits and every problem, without failing the build."""
+    # A draft over the limits must still build so it can be read; make submission refuses instead.
+    meta = manuscript.load()
+    profile = journal.load_profile(journal.profile_path(meta))
+    try:
+        counts = journal.read_counts(LATEX_OUT)
+    except FileNotFoundError:
+        say("journal counts: none yet; the PDF build counts the manuscript (make pdf or make book)")
+        return
+    source = "the PDF" if target != "html" else "the last PDF build"
+    say(f"journal check ({meta['journal']}), counted on {source}:")
+    for line in journal.report(profile, counts, meta.get("statements")):
+        say(f"  {line}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
@@ -185,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         report_care()
     if target in ("docx", "all"):
         publish_docx()
+    report_journal(target)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ from casebook.paths import ROOT
 
 MANUSCRIPT = ROOT / "manuscript.yaml"
 TBC = "[to be completed]"
+# The word, figure and table counts, as a small package casebook.sphinxext writes into the
+# LaTeX folder (not a .tex: Sphinx's LaTeX Makefile compiles every .tex it finds there).
+COUNTS_STY = "journalcounts.sty"
 
 
 def load(path: Path = MANUSCRIPT) -> dict:
@@ -52,6 +55,9 @@ def title_block(meta: dict) -> str:
         rf"{{\small {affiliations}\par}}\vspace{{0.6em}}",
         rf"{{\small Corresponding author: {corresponding}\par}}",
         rf"{{\small Running title: {_tex(meta['running_title'])}\par}}",
+        # The counts are known only once Sphinx has resolved the whole document: the extension
+        # writes them (\journalcounts) before latexmk runs; without the file the line is left out.
+        r"\ifdefined\journalcounts{\small\journalcounts\par}\fi",
         r"\end{center}",
     ])
 
@@ -80,6 +86,7 @@ def latex_elements(meta: dict) -> dict:
         # The References section supplies the heading; the list itself prints none ("\section*{\refname}").
         r"\renewenvironment{sphinxthebibliography}[1]{\begingroup\renewcommand{\section}[2]{}"
         r"\begin{thebibliography}{#1}}{\end{thebibliography}\endgroup}",
+        rf"\IfFileExists{{{COUNTS_STY}}}{{\usepackage{{{COUNTS_STY[:-4]}}}}}{{}}",
         rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}}}",
     ])
     return {

@@ -77,6 +77,30 @@ def _manuscript_latex(app, config):
     config.latex_elements = {**(config.latex_elements or {}), **manuscript.latex_elements(meta)}
 
 
+# --- Journal counts: what the journal limits, counted on the document LaTeX prints. -----
+# Glue is pasted when a chapter is read, but citations ("[3, 4]"), cross-references
+# ("Figure 2") and html-only notes are settled only when the LaTeX builder assembles the
+# whole document and resolves it (doctree-resolved, once, for the root document). The counts
+# are written at build-finished, before Jupyter Book runs latexmk, so page 1 can print them.
+
+def _count_for_journal(app, doctree, docname):
+    """Count the whole document the LaTeX builder is about to write (casebook.journal.measure)."""
+    if app.builder.format == "latex" and docname == app.config.root_doc:
+        from casebook import journal, manuscript
+
+        keywords = manuscript.load().get("keywords") or []
+        app.builder.casebook_counts = journal.measure(doctree, journal.main_text_docs(), keywords)
+
+
+def _write_counts(app, exception):
+    """Write counts.json and the LaTeX package with the counts into the LaTeX folder."""
+    counts = getattr(app.builder, "casebook_counts", None)
+    if exception is None and counts is not None:
+        from casebook import journal
+
+        journal.write_counts(counts, Path(app.outdir))
+
+
 # --- CARE checklist: {care}`5a` marks a place; {care-checklist} lists every item. -----------
 
 class care_checklist(nodes.General, nodes.Element):
@@ -369,6 +393,8 @@ def setup(app):
     app.connect("env-get-outdated", _checklist_always_outdated)
     app.connect("doctree-resolved", _fill_checklist)
     app.connect("build-finished", _write_care_csv)
+    app.connect("doctree-resolved", _count_for_journal)
+    app.connect("build-finished", _write_counts)
     app.connect("config-inited", _manuscript_latex)
     app.connect("html-page-context", _plain_citations)
     app.connect("env-get-outdated", _outdated)

@@ -2,7 +2,9 @@
 
     python -m casebook.submission   (make submission)
 
-It holds the PDF, the Word file, LaTeX sources that compile on their own, the figure files, each
+It refuses (exit 1, nothing written) while the manuscript breaks a limit of the journal
+profile manuscript.yaml names, or leaves a statement the journal requires empty. It holds the
+manuscript PDF, the supplementary PDF, the Word file, LaTeX sources that compile on their own, the figure files, each
 table as CSV, the data package, the filled CARE checklist and a manifest.
 """
 
@@ -13,8 +15,8 @@ import io
 import sys
 from pathlib import Path
 
-from casebook import checks, data, dose, figures, timeline
-from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, PDF
+from casebook import checks, data, dose, figures, journal, manuscript, timeline
+from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, PDF, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
@@ -89,5 +91,29 @@ def write(dest: Path = ZIP) -> Path:
     return dest
 
 
+def problems(meta_path: Path = manuscript.MANUSCRIPT, counts_folder: Path = LATEX_OUT) -> list[str]:
+    """What the journal would return the manuscript for: limits exceeded, required statements empty."""
+    # The profile is found beside manuscript.yaml; the counts are those the last PDF build made.
+    meta = manuscript.load(meta_path)
+    profile = journal.load_profile(journal.profile_path(meta, Path(meta_path).parent))
+    return journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"))
+
+
+def main(meta_path: Path = manuscript.MANUSCRIPT, dest: Path = ZIP, counts_folder: Path = LATEX_OUT) -> Path:
+    """Write the bundle only when nothing stops the submission; otherwise list the problems and exit 1."""
+    try:
+        found = problems(meta_path, counts_folder)
+    except (journal.ProfileError, FileNotFoundError) as exc:
+        print(f"[submission] {exc}", file=sys.stderr)
+        raise SystemExit(1)
+    if found:
+        print(f"[submission] not written: {len(found)} problem(s) for the journal "
+              f"(fix them, then run make submission again):", file=sys.stderr)
+        for p in found:
+            print(f"  - {p}", file=sys.stderr)
+        raise SystemExit(1)
+    return write(dest)
+
+
 if __name__ == "__main__":
-    write()
+    main()

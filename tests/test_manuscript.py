@@ -1,10 +1,12 @@
-"""The manuscript PDF: page 1, line numbers, metadata, fonts, back matter, references."""
+"""The manuscript PDF: page 1, line numbers, metadata, fonts, back matter, references, journal counts."""
 
+import re
 import subprocess
 
 from conftest import PDF, line_numbers, page_text, squash
 
-from casebook import manuscript
+from casebook import journal, manuscript
+from casebook.paths import LATEX_OUT
 
 
 def test_page_one_has_title_abstract_keywords_and_running_title(pdf):
@@ -46,9 +48,14 @@ def test_all_fonts_are_embedded():
 
 def test_back_matter_and_references(pdf):
     text = squash("".join(page_text(p) for p in pdf.pages))
-    order = ["6Patient", "Dataavailability", "Ethicsandconsent", "Conflictsofinterest", "Funding", "Authorcontributions", "References"]
-    positions = [text.find(w) for w in order]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions), dict(zip(order, positions))
+    profile = journal.load_profile(journal.profile_path(manuscript.load()))
+    # After the last section, a heading per statement of the journal profile, then the references.
+    order = ["6Patient", "Statements", *(squash(s["title"]) for s in profile["statements"].values()), "References"]
+    positions, at = [], 0
+    for words in order:
+        at = text.find(words, at)
+        positions.append(at)
+    assert all(p >= 0 for p in positions), dict(zip(order, positions))
     refs = text[text.find("References"):text.find("Supplementarymaterial")]
     assert text.find("Supplementarymaterial") > text.find("References") > 0
     assert "[1]" in refs and "Atkins" in refs and "[7]" in refs  # the list itself, before the supplement
@@ -66,3 +73,49 @@ def test_table_and_figure_captions_are_numbered_in_order(pdf):
     figures = [int(n) for n in re.findall(r"Figure(\d+):", text)]
     assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 2
     assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 4
+
+
+COUNTS_LINE = re.compile(r"Words: ([\d,]+) \(main text\); abstract: ([\d,]+); Figures: (\d+); Tables: (\d+)")
+
+
+def page_one_counts(pdf) -> dict:
+    """The counts printed under the title block of page 1."""
+    found = COUNTS_LINE.search(page_text(pdf.pages[0]))
+    assert found, "no counts line on page 1"
+    main, abstract, figures, tables = (int(g.replace(",", "")) for g in found.groups())
+    return {"main_text_words": main, "abstract_words": abstract, "figures": figures, "tables": tables}
+
+
+def pdf_text(pdf) -> str:
+    """The PDF's text without line numbers, words broken at a line end joined again."""
+    return re.sub(r"-\n", "", "\n".join(page_text(p) for p in pdf.pages))
+
+
+def test_page_one_shows_the_counts_casebook_journal_made_for_this_pdf(pdf):
+    counted = journal.read_counts(LATEX_OUT)
+    assert page_one_counts(pdf) == {k: counted[k] for k in ("main_text_words", "abstract_words", "figures", "tables")}
+
+
+def test_page_one_abstract_count_is_the_words_between_abstract_and_keywords(pdf):
+    text = pdf_text(pdf)
+    abstract = text[text.index("Abstract") + len("Abstract"):text.index("Keywords:")]
+    assert page_one_counts(pdf)["abstract_words"] == sum(1 for w in abstract.split() if re.search(r"\w", w))
+
+
+def test_page_one_figures_and_tables_are_the_numbered_ones_in_the_main_text(pdf):
+    text = pdf_text(pdf)
+    body = text[text.index("1 Introduction"):text.index("\nStatements\n")]
+    shown = page_one_counts(pdf)
+    assert shown["figures"] == len(set(re.findall(r"\nFigure (\d+):", body)))
+    assert shown["tables"] == len(set(re.findall(r"\nTable (\d+):", body)))
+
+
+def test_page_one_main_text_count_leaves_out_table_cells(pdf, case):
+    from casebook.timeline import table1
+
+    text = pdf_text(pdf)
+    body = text[text.index("1 Introduction"):text.index("\nStatements\n")]
+    everything = sum(1 for w in body.split() if re.search(r"\w", w))
+    cells = sum(len(str(v).split()) for v in table1(case).values.ravel())
+    # Every printed word of the main-text pages, less at least the cells of Table 1 (from the data).
+    assert 0 < page_one_counts(pdf)["main_text_words"] <= everything - cells

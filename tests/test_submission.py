@@ -1,4 +1,5 @@
-"""make submission: one zip with the PDF, the Word file, LaTeX that compiles on its own, figures, tables, data, checklist, manifest."""
+"""make submission: one zip with the PDFs, the Word file, LaTeX that compiles on its own, figures, tables, data,
+checklist, manifest; refused while the journal profile's limits or required statements are not met."""
 
 import hashlib
 import shutil
@@ -6,9 +7,10 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import PDF
+import yaml
+from conftest import PDF, ROOT
 
-from casebook import figures, submission
+from casebook import figures, journal, manuscript, submission
 from casebook.paths import DATA, DOCX, FIGURES
 
 
@@ -63,3 +65,53 @@ def test_the_same_build_gives_the_same_zip(tmp_path):
     a = submission.write(tmp_path / "a.zip").read_bytes()
     b = submission.write(tmp_path / "b.zip").read_bytes()
     assert a == b
+
+
+# --- make submission refuses while the journal would return the manuscript ------------------
+
+def manuscript_copy(folder, **statements):
+    """manuscript.yaml and its journal profile copied to folder, with the given statements filled."""
+    meta = manuscript.load()
+    shutil.copyfile(ROOT / meta["journal"], folder / meta["journal"])
+    meta["statements"] = {**meta["statements"], **statements}
+    path = folder / "manuscript.yaml"
+    path.write_text(yaml.safe_dump(meta, sort_keys=False))
+    return path
+
+
+def counts_folder(folder, **counts):
+    """A counts.json as the PDF build writes it, with hand-made counts inside the Frontiers limits."""
+    within = {"main_text_words": 2950, "abstract_words": 240, "abstract_citations": 0, "figures": 2, "tables": 2,
+              "figures_and_tables": 4, "keywords": 5}
+    out = folder / "latex"
+    out.mkdir()
+    journal.write_counts({**within, **counts}, out)
+    return out
+
+
+FILLED = {key: "Filled in by the test." for key in ("data_availability", "ethics", "patient_consent", "conflicts_of_interest",
+                                                    "author_contributions", "funding", "generative_ai")}
+
+
+def test_submission_is_written_once_the_statements_are_filled_and_the_counts_fit(tmp_path):
+    dest = tmp_path / "bundle.zip"
+    written = submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path))
+    assert written == dest and zipfile.is_zipfile(dest)
+
+
+def test_submission_refuses_naming_the_empty_statement(tmp_path, capsys):
+    dest = tmp_path / "bundle.zip"
+    with pytest.raises(SystemExit) as stop:
+        submission.main(manuscript_copy(tmp_path, **{**FILLED, "generative_ai": ""}), dest, counts_folder(tmp_path))
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "statement 'generative_ai' (Generative AI statement) is empty" in err
+    assert "1 problem(s)" in err and not dest.exists()
+
+
+def test_submission_refuses_naming_the_limit_exceeded(tmp_path, capsys):
+    dest = tmp_path / "bundle.zip"
+    with pytest.raises(SystemExit):
+        submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path, main_text_words=3001))
+    assert "main text: 3,001 words, 1 over the limit of 3,000" in capsys.readouterr().err
+    assert not dest.exists()
