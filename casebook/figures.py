@@ -234,8 +234,9 @@ def target_schematic(case: Case) -> plt.Figure:
     return fig
 
 
-# Every figure of the book, in the order the book shows them: Figure N is entry N.
-# Each names the function that draws it and the data files that function reads.
+# Every figure of the book. Each names the function that draws it and the data files that function reads.
+# Its number ("Figure 2", "Supplementary Figure S1") is the book's: its chapter places it in the
+# manuscript or, with the class "supplementary", in the supplementary material; its label is fig-<name>.
 REGISTRY = {
     "course": (course_figure, ["systemic_therapy.csv", "radiotherapy.csv", "procedures.csv", "imaging.csv",
                                "adverse_events.csv", "lesions.csv"]),
@@ -246,13 +247,14 @@ REGISTRY = {
 PNG_DPI = 300
 
 
-def number(name: str) -> int:
-    return list(REGISTRY).index(name) + 1
+def label(name: str) -> str:
+    """The figure's label in its chapter (`:name: fig-course`)."""
+    return f"fig-{name}"
 
 
 def stem(name: str) -> str:
-    """File name without extension: figure number and subject."""
-    return f"figure-{number(name)}-{name}"
+    """File name without extension, by subject: the number is the book's and may change with the placement."""
+    return f"figure-{name}"
 
 
 def save(fig: plt.Figure, folder, name: str) -> list:

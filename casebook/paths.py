@@ -15,4 +15,5 @@ HTML = BUILD / "html"
 PDF = BUILD / "pdf" / "case-report.pdf"
 SUPPLEMENT_PDF = BUILD / "pdf" / "supplementary.pdf"
 CARE_CSV = BUILD / "care-checklist.csv"
+NUMBERS = WORK / "numbers.json"  # label -> "Figure 2", "Supplementary Table S1": the numbers the book shows
 DOCX = BUILD / "docx" / "case-report.docx"

@@ -354,6 +354,22 @@ def _place_supplementary(app, doctree, docname):
     place.replace_self(items if len(items) else nodes.paragraph(text="None."))
 
 
+def _write_numbers(app, exception):
+    """Label -> the number the book shows ("Figure 2", "Supplementary Table S1"), for the journal's file names."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import json
+
+    from casebook.paths import NUMBERS
+
+    shown = {}
+    for numbers in app.env.toc_fignumbers.values():
+        for figtype, labels in numbers.items():
+            for label, number in labels.items():
+                shown[label] = app.config.numfig_format[figtype] % ".".join(map(str, number))
+    NUMBERS.write_text(json.dumps(shown, indent=1, sort_keys=True), encoding="utf-8")
+
+
 def _supplementary_list_always_outdated(app, env, added, changed, removed):
     return sorted(getattr(env, "supplementary_list_docs", set()) - added - changed - removed)
 
@@ -382,6 +398,7 @@ def setup(app):
     app.connect("doctree-resolved", _place_supplementary)
     app.connect("env-get-outdated", _supplementary_list_always_outdated)
     app.connect("env-purge-doc", _purge_supplementary)
+    app.connect("build-finished", _write_numbers)
     app.add_post_transform(MarkBibliography)
     app.add_post_transform(PlaceBibliography)
     app.connect("env-get-updated", _write_every_page)

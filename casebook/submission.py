@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import sys
 from pathlib import Path
 
-from casebook import checks, data, dose, figures, journal, manuscript, timeline
-from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, PDF, SUPPLEMENT_PDF
+from casebook import checks, data, dose, figures, journal, manuscript, pdf, timeline
+from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, NUMBERS, PDF, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
@@ -30,30 +31,39 @@ TABLES = {
 
 
 def latex_sources(folder: Path = LATEX_OUT) -> list[Path]:
-    """The .tex, Sphinx's style files and the figures the .tex includes ({stem}.pdf; not older figures, not build output)."""
-    tex = (folder / "case-report.tex").read_text(encoding="utf-8")
+    """The two .tex files, Sphinx's style files and the figures they include (not older figures, not build output)."""
+    tex = "".join((folder / f"{name}.tex").read_text(encoding="utf-8") for name in (pdf.MANUSCRIPT, pdf.SUPPLEMENTARY))
+    built = {f"{name}.pdf" for name in (pdf.MANUSCRIPT, pdf.SUPPLEMENTARY)}
     keep = []
     for path in sorted(folder.iterdir()):
         if path.suffix in LATEX_SUFFIXES or path.name in LATEX_NAMES:
             keep.append(path)
-        elif path.suffix in (".pdf", ".png", ".jpg") and path.name != "case-report.pdf" and path.stem in tex:
+        elif path.suffix in (".pdf", ".png", ".jpg") and path.name not in built and path.stem in tex:
             keep.append(path)
     return keep
 
 
-def figure_files(folder: Path = FIGURES) -> dict[str, Path]:
-    """The journal's names ("Figure 1.pdf", "Figure 1.png", ...) for the files of figures/, by the figure registry (stale files stay out)."""
-    return {f"Figure {figures.number(name)}{suffix}": folder / f"{figures.stem(name)}{suffix}"
+def figure_files(folder: Path = FIGURES, numbers: Path = NUMBERS) -> dict[str, Path]:
+    """The journal's names for the files of figures/: the number the book shows ("Figure 1.pdf",
+    "Supplementary Figure S1.png"), by the figure registry (stale files stay out)."""
+    if not numbers.exists():
+        raise SystemExit(f"[submission] {numbers} is missing: run `make book` first")
+    shown = json.loads(numbers.read_text(encoding="utf-8"))
+    missing = [figures.label(n) for n in figures.REGISTRY if figures.label(n) not in shown]
+    if missing:
+        raise SystemExit(f"[submission] no figure in the book has the label {', '.join(missing)}")
+    return {f"{shown[figures.label(name)]}{suffix}": folder / f"{figures.stem(name)}{suffix}"
             for name in figures.REGISTRY for suffix in (".pdf", ".png")}
 
 
 def contents() -> dict[str, bytes]:
     """Name in the zip -> bytes, in a fixed order."""
-    for needed in (PDF, DOCX, LATEX_OUT / "case-report.tex", CARE_CSV, *figure_files().values()):
+    for needed in (PDF, SUPPLEMENT_PDF, DOCX, LATEX_OUT / "case-report.tex", CARE_CSV, *figure_files().values()):
         if not needed.exists():
             raise SystemExit(f"[submission] {needed} is missing: run `make book` first")
     case = data.load_case(DATA)
-    files = {"case-report.pdf": PDF.read_bytes(), "case-report.docx": DOCX.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
+    files = {"case-report.pdf": PDF.read_bytes(), "case-report.docx": DOCX.read_bytes(),
+             "supplementary.pdf": SUPPLEMENT_PDF.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
     files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
     files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
     for name, make in TABLES.items():
@@ -68,8 +78,12 @@ MANIFEST_HEAD = """Submission bundle: Case report - Low-dose radiation reverses 
 
 case-report.pdf      the manuscript
 case-report.docx     the manuscript as a Word file (line numbers on), made from the same sources
-latex/               LaTeX sources; compile with: latexmk -xelatex case-report.tex (TeX Live, FreeSerif fonts)
-figures/             each figure as vector PDF and 300-dpi PNG, named by number: Figure 1.pdf, Figure 1.png, ...
+supplementary.pdf    the supplementary material: figures and tables S1..., data dictionary, data notes,
+                     provenance, CARE checklist
+latex/               LaTeX sources; compile with: latexmk -xelatex case-report.tex supplementary.tex, then
+                     case-report.tex once more (each reads the other's labels) (TeX Live, FreeSerif fonts)
+figures/             each figure as vector PDF and 300-dpi PNG, named by its number: Figure 1.pdf,
+                     Supplementary Figure S1.pdf, ...
 tables/              each table as CSV
 data/                the data package (datapackage.json describes every file)
 care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)

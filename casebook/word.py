@@ -101,6 +101,9 @@ def local_links(section: Tag, page: str, included: list[str]) -> None:
             continue
         target, _, fragment = href.partition("#")
         other = Path(target).stem if target else stem
+        if not target and fragment and not section.find(id=f"{stem}-{fragment}"):
+            a.unwrap()  # a place dropped from the manuscript (a supplementary figure): its words stay
+            continue
         if target and (not target.endswith(".html") or other not in stems):
             a.unwrap()  # a page or file outside the manuscript: its words stay, the link goes
             continue

@@ -16,7 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from casebook.data import load_case
-from casebook.paths import BUILD, DATA, HTML, PDF, ROOT  # noqa: F401  (BUILD, HTML, PDF: for the test modules)
+from casebook.paths import BUILD, DATA, HTML, PDF, ROOT, SUPPLEMENT_PDF  # noqa: F401  (BUILD, HTML, PDF: for the test modules)
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +55,13 @@ def html_pages() -> dict[str, BeautifulSoup]:
 def pdf():
     assert PDF.exists(), f"{PDF} is missing: run `make book` first"
     with pdfplumber.open(PDF) as doc:
+        yield doc
+
+
+@pytest.fixture(scope="session")
+def supplement_pdf():
+    assert SUPPLEMENT_PDF.exists(), f"{SUPPLEMENT_PDF} is missing: run `make book` first"
+    with pdfplumber.open(SUPPLEMENT_PDF) as doc:
         yield doc
 
 

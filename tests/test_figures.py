@@ -1,5 +1,6 @@
 """casebook.figures: each figure on both cases, journal files, byte-reproducibility, the book's figures."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -71,26 +72,46 @@ def test_png_files_are_300_dpi_and_pdf_files_are_vector(fresh):
         assert b"/Subtype /Image" not in pdf, f"{name}: raster image inside the PDF"
 
 
-def test_file_names_carry_number_and_subject():
-    assert [figures.stem(n) for n in figures.REGISTRY] == [f"figure-{i}-{n}" for i, n in enumerate(figures.REGISTRY, 1)]
+def test_file_names_carry_the_subject():
+    # Numbers follow the placement in the chapters; the journal's numbered names are made by the bundle.
+    assert [figures.stem(n) for n in figures.REGISTRY] == [f"figure-{n}" for n in figures.REGISTRY]
+
+
+def test_figures_are_numbered_in_two_sequences_in_reading_order(html_pages):
+    """Manuscript figures 'Figure 1, 2 ...', supplementary ones 'Supplementary Figure S1, S2 ...', each in page order."""
+    main, supplementary = [], []
+    for page in html_pages.values():
+        for figure in page.select("figure"):
+            number = figure.find("figcaption").find(class_="caption-number").get_text(" ", strip=True)
+            (supplementary if "supplementary" in figure.get("class", []) else main).append(number)
+    assert main == [f"Figure {i}" for i in range(1, len(main) + 1)]
+    assert supplementary == [f"Supplementary Figure S{i}" for i in range(1, len(supplementary) + 1)]
+    assert len(main) + len(supplementary) == len(figures.REGISTRY) and main and supplementary
 
 
 def test_each_figure_in_html_has_its_number_caption_alt_text_and_provenance(html_pages):
     pages = "".join(str(p) for p in html_pages.values())
     for name, (function, _) in figures.REGISTRY.items():
-        found = [p.find(id=f"fig-{name}") for p in html_pages.values() if p.find(id=f"fig-{name}")]
+        found = [p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name))]
         assert len(found) == 1, name
         figure = found[0]
         caption = figure.find("figcaption").get_text(" ", strip=True)
-        assert caption.startswith(f"Figure {figures.number(name)}"), caption
+        assert re.match(r"(Supplementary )?Figure S?\d+", caption), caption
         img = figure.find("img")
         assert img is not None and len(img.get("alt", "")) > 60, f"{name}: alt text missing or too short"
         assert provenance.qualified(function) in pages
 
 
-def test_pdf_has_the_figures_as_vector_graphics(pdf):
-    text = squash("".join(p.extract_text() or "" for p in pdf.pages))
+def test_pdf_has_the_figures_as_vector_graphics(pdf, supplement_pdf, html_pages):
+    """Each figure in the PDF its number puts it in, under that number, and as vector graphics."""
+    text = {False: squash("".join(p.extract_text() or "" for p in pdf.pages)),
+            True: squash("".join(p.extract_text() or "" for p in supplement_pdf.pages))}
     for name in figures.REGISTRY:
-        assert f"Figure{figures.number(name)}:" in text
-    assert sum(len(p.images) for p in pdf.pages) == 0, "a raster image in the PDF"
-    assert sum(len(p.curves) + len(p.lines) + len(p.rects) for p in pdf.pages) > 100
+        figure = next(p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name)))
+        number = squash(figure.find(class_="caption-number").get_text())
+        supplementary = number.startswith("Supplementary")
+        assert f"{number}:" in text[supplementary], name
+        assert f"{number}:" not in text[not supplementary], name
+    pages = [*pdf.pages, *supplement_pdf.pages]
+    assert sum(len(p.images) for p in pages) == 0, "a raster image in a PDF"
+    assert sum(len(p.curves) + len(p.lines) + len(p.rects) for p in pages) > 100

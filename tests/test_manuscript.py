@@ -56,23 +56,29 @@ def test_back_matter_and_references(pdf):
         at = text.find(words, at)
         positions.append(at)
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
-    refs = text[text.find("References"):text.find("Supplementarymaterial")]
-    assert text.find("Supplementarymaterial") > text.find("References") > 0
-    assert "[1]" in refs and "Atkins" in refs and "[7]" in refs  # the list itself, before the supplement
+    refs = text[text.rfind("References"):]
+    assert "[1]" in refs and "Atkins" in refs  # the list itself ends the manuscript
+    assert "Supplementarymaterial" not in text  # the supplementary material is a PDF of its own
 
 
 def test_no_blank_pages(pdf):
     assert [i + 1 for i, p in enumerate(pdf.pages) if len(squash(page_text(p))) < 100] == []
 
 
-def test_table_and_figure_captions_are_numbered_in_order(pdf):
-    import re
+def test_table_and_figure_captions_are_numbered_in_order(pdf, supplement_pdf):
+    """The manuscript: Table 1, 2 ... and Figure 1, 2 ...; the supplementary PDF: Supplementary Table S1 ...
+    and Supplementary Figure S1 ...; each sequence in order, and none in the other PDF."""
+    def numbers(pattern, text):
+        return [int(n) for n in re.findall(pattern, text)]
 
     text = squash("".join(page_text(p) for p in pdf.pages))
-    tables = [int(n) for n in re.findall(r"Table(\d+):", text)]
-    figures = [int(n) for n in re.findall(r"Figure(\d+):", text)]
-    assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 2
-    assert figures == list(range(1, len(figures) + 1)) and len(figures) >= 4
+    supplement = squash("".join(p.extract_text(x_tolerance=1.5) or "" for p in supplement_pdf.pages))
+    for found, least in ((numbers(r"Table(\d+):", text), 2), (numbers(r"Figure(\d+):", text), 2),
+                         (numbers(r"SupplementaryTableS(\d+):", supplement), 3),
+                         (numbers(r"SupplementaryFigureS(\d+):", supplement), 1)):
+        assert found == list(range(1, len(found) + 1)) and len(found) >= least, found
+    assert not re.search(r"(Table|Figure)S\d+:", text)
+    assert not re.search(r"(Table|Figure)\d+:", supplement)
 
 
 COUNTS_LINE = re.compile(r"Words: ([\d,]+) \(main text\); abstract: ([\d,]+); Figures: (\d+); Tables: (\d+)")

@@ -11,7 +11,7 @@ import yaml
 from conftest import PDF, ROOT
 
 from casebook import figures, journal, manuscript, submission
-from casebook.paths import DATA, DOCX, FIGURES
+from casebook.paths import DATA, DOCX, FIGURES, SUPPLEMENT_PDF
 
 
 @pytest.fixture(scope="module")
@@ -27,19 +27,27 @@ def test_bundle_has_every_part(bundle):
     assert (bundle / "case-report.pdf").read_bytes() == PDF.read_bytes()
     assert (bundle / "care-checklist.csv").exists() and (bundle / "latex" / "case-report.tex").exists()
     assert (bundle / "case-report.docx").read_bytes() == DOCX.read_bytes()
+    assert (bundle / "supplementary.pdf").read_bytes() == SUPPLEMENT_PDF.read_bytes()
+    assert (bundle / "latex" / "supplementary.tex").exists()
     assert sorted(p.name for p in (bundle / "data").iterdir()) == sorted(p.name for p in DATA.iterdir() if p.is_file())
     assert {p.name for p in (bundle / "tables").iterdir()} == set(submission.TABLES)
     assert (bundle / "tables" / "table-1-timeline.csv").read_text().splitlines()[0] == "Date,Event"
 
 
-def test_figures_are_named_as_the_journal_asks(bundle):
-    # "Figure N" by the number the manuscript gives it; the bytes are those of figures/figure-N-<subject>.*
-    names = sorted(p.name for p in (bundle / "figures").iterdir())
-    assert names == sorted(f"Figure {n}.{ext}" for n in range(1, len(figures.REGISTRY) + 1) for ext in ("pdf", "png"))
+def test_figures_are_named_as_the_journal_asks(bundle, html_pages):
+    # By the number the book shows ("Figure 2", "Supplementary Figure S1", read from the website's caption);
+    # the bytes are those of figures/figure-<subject>.*
+    shown = {}
     for name in figures.REGISTRY:
+        figure = next(p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name)))
+        shown[name] = figure.find(class_="caption-number").get_text(" ", strip=True).rstrip(":").strip()
+    names = sorted(p.name for p in (bundle / "figures").iterdir())
+    assert names == sorted(f"{n}.{ext}" for n in shown.values() for ext in ("pdf", "png"))
+    assert {"Figure 1", "Supplementary Figure S1"} <= set(shown.values())
+    for name, number in shown.items():
         for ext in ("pdf", "png"):
-            made = FIGURES / f"figure-{figures.number(name)}-{name}.{ext}"
-            assert (bundle / "figures" / f"Figure {figures.number(name)}.{ext}").read_bytes() == made.read_bytes()
+            made = FIGURES / f"figure-{name}.{ext}"
+            assert (bundle / "figures" / f"{number}.{ext}").read_bytes() == made.read_bytes()
 
 
 def test_manifest_lists_every_file_with_its_hash(bundle):
