@@ -26,6 +26,13 @@ _NUMBERING = r"""\setcounter{secnumdepth}{0}
 \renewcommand{\fnum@figure}{Supplementary Figure S\thefigure}
 \renewcommand{\fnum@table}{Supplementary Table S\thetable}
 \makeatother
+\renewcommand{\sphinxtablecontinued}[1]{\textsf{Supplementary Table S\thetable{} \textendash{} continued from previous page}}
+% Its tables are wide and full of identifiers: a smaller type, and a line may break after an underscore.
+\usepackage{etoolbox}
+\usepackage{underscore}
+\AtBeginEnvironment{longtable}{\footnotesize}
+\AtBeginEnvironment{tabulary}{\footnotesize}
+\AtBeginEnvironment{tabular}{\footnotesize}
 """
 
 
