@@ -301,10 +301,20 @@ def _own_class(node, cls):
 
 
 def _mark_supplementary(app, doctree):
-    """Give supplementary figures and tables their own node class, hence their own numbering."""
+    """Give supplementary figures and tables their own node class, hence their own numbering,
+    and keep each one's caption for the list of the supplementary material."""
     for old, cls in ((nodes.figure, supplementary_figure), (nodes.table, supplementary_table)):
         for node in [n for n in doctree.findall(old) if type(n) is old and SUPPLEMENTARY in n["classes"]]:
             _own_class(node, cls)
+    captions = {}
+    for node in _supplementary_nodes(doctree):
+        caption = next(iter(node.findall(lambda n: isinstance(n, (nodes.caption, nodes.title)))), None)
+        if node["ids"] and caption is not None:
+            # The first sentence: later ones may hold references not yet resolved when a chapter is read.
+            captions[node["ids"][0]] = caption.astext().split(". ")[0].rstrip(".") + "."
+    if not hasattr(app.env, "supplementary_captions"):
+        app.env.supplementary_captions = {}
+    app.env.supplementary_captions[app.env.docname] = captions
 
 
 class SupplementaryList(SphinxDirective):
@@ -344,13 +354,15 @@ def _place_supplementary(app, doctree, docname):
         place.parent.remove(place)
         return
     items = nodes.bullet_list()
-    for kind, figtype in (("figure", "supfigure"), ("table", "suptable")):
-        for doc, numbers in sorted(app.env.toc_fignumbers.items()):
-            for label, number in sorted(numbers.get(figtype, {}).items(), key=lambda x: x[1]):
-                fmt = app.config.numfig_format[figtype]
-                ref = nodes.reference("", fmt % ".".join(map(str, number)), internal=True,
-                                      refuri=app.builder.get_relative_uri(docname, doc) + "#" + label)
-                items += nodes.list_item("", nodes.paragraph("", "", ref))
+    captions = getattr(app.env, "supplementary_captions", {})
+    for figtype in ("supfigure", "suptable"):
+        found = sorted((number, doc, label) for doc, numbers in app.env.toc_fignumbers.items()
+                       for label, number in numbers.get(figtype, {}).items())
+        for number, doc, label in found:
+            ref = nodes.reference("", app.config.numfig_format[figtype] % ".".join(map(str, number)), internal=True,
+                                  refuri=app.builder.get_relative_uri(docname, doc) + "#" + label)
+            caption = captions.get(doc, {}).get(label, "")
+            items += nodes.list_item("", nodes.paragraph("", "", ref, nodes.Text(f": {caption}" if caption else "")))
     place.replace_self(items if len(items) else nodes.paragraph(text="None."))
 
 
@@ -376,6 +388,7 @@ def _supplementary_list_always_outdated(app, env, added, changed, removed):
 
 def _purge_supplementary(app, env, docname):
     getattr(env, "supplementary_list_docs", set()).discard(docname)
+    getattr(env, "supplementary_captions", {}).pop(docname, None)
 
 
 def _translator_method(name):

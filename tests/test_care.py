@@ -45,7 +45,11 @@ def test_website_checklist_links_to_the_marks(html_pages):
     assert (HTML / "care-checklist.csv").exists()
 
 
-def test_pdf_checklist_gives_pages(pdf):
-    text = squash("".join(page_text(p) for p in pdf.pages))
+def test_pdf_checklist_gives_pages(supplement_pdf, pdf):
+    """The checklist is in the supplementary PDF; the pages it gives are the manuscript's, read across the two."""
+    text = squash("".join(page_text(p) for p in supplement_pdf.pages))
     start = text.rfind("CAREchecklist")
+    assert "??" not in text[start:]  # every page reference resolved
+    pages = {int(r["pdf pages"].split(",")[0]) for r in rows() if r["pdf pages"]}
+    assert pages and max(pages) <= len(pdf.pages)
     assert start > 0 and "Informedconsent" in text[start:] and "notreported" in text[start:]

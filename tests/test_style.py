@@ -4,6 +4,8 @@ Banned phrases and why: casebook.style.BANNED_PHRASES. The scan covers the manus
 website pages (text, tables, captions), the manuscript part of the PDF, and the figures' own text.
 """
 
+import re
+
 import matplotlib.pyplot as plt
 import pytest
 from conftest import page_text
@@ -77,3 +79,27 @@ def test_british_spelling_in_each_figure(case, name):
     plt.close(fig)
     assert texts.strip()
     assert style.american_spellings(texts) == []
+
+
+def test_the_limitations_answer_a_reviewers_first_questions(html_pages):
+    """Alternative explanations in the Discussion's limitations: a delayed response to the rechallenge or
+    pseudoprogression, a direct effect of the dose, no biopsy, nothing documented outside the field."""
+    page = html_pages["chapters/discussion"]
+    limitations = next(s for s in page.select("section") if "Limitations" in s.find(["h2", "h3"]).get_text())
+    text = limitations.get_text(" ", strip=True).lower()
+    for words in (("delayed", "rechallenge"), ("pseudoprogression", "irecist"), ("directly",), ("biops",),
+                  ("outside the irradiated field", "abscopal")):
+        assert all(w in text for w in words), words
+
+
+HEDGES = ("suggest", "consistent with", "may", "might", "could", "we think", "cannot prove", "possible", "whether")
+
+
+def test_causal_claims_are_worded_as_what_the_case_suggests(html_pages):
+    """A sentence that says the radiotherapy reversed or overcame resistance in this patient is hedged."""
+    for name in ("chapters/abstract", "chapters/introduction", "chapters/discussion"):
+        text = article_text(html_pages[name])
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            lower = sentence.lower()
+            if re.search(r"\b(revers\w*|overc[oa]me|restored)\b", lower) and re.search(r"\b(our|patient|this case)\b", lower):
+                assert any(h in lower for h in HEDGES), sentence
