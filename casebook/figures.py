@@ -270,3 +270,86 @@ def save(fig: plt.Figure, folder, name: str) -> list:
 def draw(case: Case, name: str) -> plt.Figure:
     function, _ = REGISTRY[name]
     return function(case)
+
+
+# --- Alt text: what each figure shows, in words, from the same data (casebook.sphinxext.alt_text) ---
+
+def _month(value: str, precision: str) -> str:
+    return dates.format_long(value, precision)
+
+
+def _on(value: str, precision: str) -> str:
+    """'on 21 July 2023' or 'in July 2023'."""
+    return ("on " if precision == "day" else "in ") + dates.format_long(value, precision)
+
+
+def _list(items: list[str]) -> str:
+    return "; ".join(items)
+
+
+def course_alt(case: Case) -> str:
+    """Figure of the course, in words: each lane and what it holds, with dates."""
+    st = case.systemic_therapy
+    courses = []
+    for r in st.itertuples():
+        span = f"from {_month(r.start, r.start_precision)}"
+        if r.end:
+            span += f" to {_month(r.end, r.end_precision)}" + (", continuing" if r.status_at_end == "ongoing" else "")
+        courses.append(f"{r.agent} {span}, {r.cycles} cycles")
+    rt = [f"{r.technique} {r.total_dose_gy:g} Gy in {r.fractions} fractions {_on(r.start, r.start_precision)}"
+          for r in case.radiotherapy.itertuples()]
+    procedures = [f"{r.kind} {_on(r.date, r.date_precision)}" for r in case.procedures.itertuples()]
+    marks = response.labels(case).set_index("imaging_id")
+    scans = []
+    for r in case.imaging.itertuples():
+        m = marks.loc[r.imaging_id]
+        said = {response.STATED: m.category, response.DERIVED: f"{m.category} (derived from the sizes)"}.get(m.basis, m.label)
+        scans.append(f"{r.modality} in {_month(r.date, r.date_precision)}: {said}")
+    events = [f"grade {r.grade} {r.term} in {_month(r.date, r.date_precision)}" for r in case.adverse_events.itertuples()]
+    return (f"Timeline chart with five rows. Systemic therapy: {_list(courses)}. Radiotherapy: {_list(rt)}. "
+            f"Surgery and biopsy: {_list(procedures)}. Imaging: {_list(scans)}. Adverse events: {_list(events)}.")
+
+
+def target_alt(case: Case) -> str:
+    """Schematic of the low-dose target, in words."""
+    course = low_dose_response(case)
+    rt, gtv = course.rt, course.before.size_cm
+    ptv = gtv + 2 * rt.gtv_ptv_margin_cm
+    return (f"Schematic of two concentric circles. The inner filled circle is the treated nodule, {gtv:g} cm across, "
+            f"as the gross tumour volume; the outer dashed circle is the planning target volume, {rt.gtv_ptv_margin_cm:g} cm "
+            f"larger on every side, {ptv:g} cm across, labelled with the prescription of {rt.total_dose_gy:g} Gy in "
+            f"{rt.fractions} fractions of {rt.dose_per_fraction_gy:g} Gy.")
+
+
+def dose_alt(case: Case) -> str:
+    """EQD2 chart, in words: each course's EQD2 at the marked alpha/beta values."""
+    marked = sorted(dose.alpha_betas(case))
+    lines = []
+    for c in dose.course_summary(case).to_dict("records"):
+        values = ", ".join(f"{dose.eqd(c['total_gy'], c['dpf_gy'], ab, course=c['course']):.1f} Gy at {ab:g} Gy"
+                           for ab in marked)
+        lines.append(f"{c['technique']} ({c['total_gy']:g} Gy in {c['fractions']} fractions of {c['dpf_gy']:g} Gy): {values}")
+    lo, hi = case.radiobiology["low_dose_definition"]["total_dose_gy"]
+    return (f"Line chart of EQD2 against alpha/beta from 0.5 to 20 Gy, log scale, one line per course. "
+            f"{_list(lines)[:1].upper()}{_list(lines)[1:]}. A shaded band marks the low-dose range of total dose, {lo:g} to {hi:g} Gy.")
+
+
+def nodule_alt(case: Case) -> str:
+    """The treated nodule's size chart, in words, with the RECIST limits drawn."""
+    course = low_dose_response(case)
+    sizes = [f"{s.size_cm:g} cm in {_month(s.date, s.precision)}" for s in course.sizes.itertuples()]
+    limits = response.thresholds(list(course.sizes["size_cm"]))
+    pd_limits = ", then ".join(f"{v:.2f} cm" for v in limits["pd_limit_cm"])
+    complete = [f"{c.modality} in {_month(c.date, c.date_precision)}" for c in course.complete.itertuples()]
+    return (f"Line chart of the treated nodule's longest diameter over time: {_list(sizes)}, with the "
+            f"{course.rt.technique} course shaded. A dashed partial-response line at {limits['pr_limit_cm'].iloc[0]:.2f} cm "
+            f"and a dotted progression line at {pd_limits}. Triangles mark the scans reporting complete response, "
+            f"with no size: {_list(complete) or 'none'}.")
+
+
+ALT_TEXT = {"course": course_alt, "target": target_alt, "dose": dose_alt, "nodule": nodule_alt}
+
+
+def alt_text(case: Case, name: str) -> str:
+    """The alt text of one figure of the registry."""
+    return ALT_TEXT[name](case)

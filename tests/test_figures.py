@@ -115,3 +115,26 @@ def test_pdf_has_the_figures_as_vector_graphics(pdf, supplement_pdf, html_pages)
     pages = [*pdf.pages, *supplement_pdf.pages]
     assert sum(len(p.images) for p in pages) == 0, "a raster image in a PDF"
     assert sum(len(p.curves) + len(p.lines) + len(p.rects) for p in pages) > 100
+
+
+def test_alt_text_is_written_from_the_data(case):
+    """A data edit changes the alt text: the nodule's second size, 1.4 cm, becomes 1.3 cm."""
+    before = figures.alt_text(case, "nodule")
+    measurements = case.measurements.copy()
+    measurements.loc[measurements["measurement_id"] == "m_nodule_sep", "size_cm"] = 1.3
+    edited = type(case)(folder=case.folder, patient=case.patient, radiobiology=case.radiobiology,
+                        tables={**case.tables, "measurements": measurements})
+    after = figures.alt_text(edited, "nodule")
+    assert "1.4 cm" in before and "1.3 cm" in after and "1.4 cm" not in after
+
+
+def test_each_figure_on_the_website_has_the_alt_text_of_its_data(html_pages, case):
+    for name in figures.REGISTRY:
+        [figure] = [p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name))]
+        assert figure.find("img")["alt"] == figures.alt_text(case, name)
+
+
+def test_no_alt_text_is_typed_in_a_chapter():
+    """Alt texts carry numbers about the patient, so they are written from the data, never typed."""
+    typed = [p.name for p in (ROOT / "chapters").glob("*.md") if re.search(r"^:alt:", p.read_text(), flags=re.M)]
+    assert typed == []

@@ -1,6 +1,7 @@
 """The book's Sphinx extension, one module per job:
 
 - rebuild: re-read every chapter when data/, the package or manuscript.yaml changed;
+- alt_text: figures' alt text from the data;
 - care: the CARE checklist from {care} marks;
 - supplementary: manuscript or supplementary material, numbering and placement;
 - bibliography: the PDF's reference list in the References section;
@@ -14,11 +15,11 @@ Chapters may be read in parallel: each module purges and merges its per-chapter 
 
 from __future__ import annotations
 
-from casebook.sphinxext import aria, assets, bibliography, care, journal_counts, latex_title, rebuild, supplementary
+from casebook.sphinxext import alt_text, aria, assets, bibliography, care, journal_counts, latex_title, rebuild, supplementary
 
 # Order matters where handlers share an event: the supplementary items are placed before the
 # checklist is filled and before the journal counts the document.
-MODULES = (rebuild, supplementary, bibliography, care, journal_counts, latex_title, aria, assets)
+MODULES = (rebuild, alt_text, supplementary, bibliography, care, journal_counts, latex_title, aria, assets)
 
 
 # Jupyter Book loads sphinx-multitoc-numbering, which declares nothing about parallel reading, so
