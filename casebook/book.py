@@ -64,6 +64,11 @@ def glue_data_dictionary(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
+def glue_key_list(folder=DATA) -> None:
+    """Glue the list of every fact key with its value and source ('glue_keys')."""
+    glue("glue_keys", Markdown(markdown_table(facts.key_list(load_case(folder)))), display=False)
+
+
 def glue_dose_table(folder=DATA) -> None:
     """Glue the dose-summary table ('dose_table')."""
     glue("dose_table", Markdown(markdown_table(dose.dose_table(load_case(folder)))), display=False)

@@ -160,13 +160,35 @@ def dose_facts(case: Case) -> dict:
     return out
 
 
+# Where each kind of key comes from, for the list of keys the Data appendix shows.
+PRODUCERS = {
+    record_facts: "a cell of data/: <file>, record <id>, column <column>",
+    patient_facts: "data/patient.yaml",
+    derived_facts: "computed from several records (casebook.facts.derived_facts)",
+    schedule_facts: "the calendar of the low-dose course (casebook.facts.schedule_facts)",
+    low_dose_definition_facts: "data/radiobiology.yaml, low_dose_definition",
+    dose_facts: "the linear-quadratic model on data/radiotherapy.csv (casebook.dose)",
+}
+
+
 def facts(case: Case) -> dict:
     """All glue values for the chapters."""
-    return {
-        **record_facts(case),
-        **patient_facts(case),
-        **derived_facts(case),
-        **schedule_facts(case),
-        **low_dose_definition_facts(case),
-        **dose_facts(case),
-    }
+    return {key: value for producer in PRODUCERS for key, value in producer(case).items()}
+
+
+def _record_source(case: Case, key: str) -> str:
+    record, column = key.split(".", 1)
+    for name, id_column in ID_COLUMNS.items():
+        if record in set(case.tables[name][id_column]):
+            return f"data/{name}.csv, record {record}, column {column}"
+    return PRODUCERS[record_facts]
+
+
+def key_list(case: Case) -> pd.DataFrame:
+    """Every key a chapter can write as {glue:text}`key`, its value in this build, and where it comes from."""
+    rows = []
+    for producer, source in PRODUCERS.items():
+        for key, value in producer(case).items():
+            rows.append({"Key": key, "Value": str(value),
+                         "Source": _record_source(case, key) if producer is record_facts else source})
+    return pd.DataFrame(rows, columns=["Key", "Value", "Source"])
