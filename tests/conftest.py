@@ -82,3 +82,16 @@ def page_text(page) -> str:
 def line_numbers(page) -> list[int]:
     """The line numbers printed in a page's left margin."""
     return [int(w["text"]) for w in page.extract_words() if w["x1"] < LINE_NUMBER_MARGIN and w["text"].isdigit()]
+
+
+# Fixtures and modules that read what `make book` built. Their tests are marked "book", so the
+# fast lane (`make check`) deselects them; `make test` builds first and runs them all.
+BOOK_FIXTURES = {"html_pages", "pdf", "supplement_pdf", "document", "bundle", "book"}
+BOOK_MODULES = {"test_care", "test_submission", "test_docx", "test_layout", "test_book", "test_manuscript"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())) or module in BOOK_MODULES:
+            item.add_marker(pytest.mark.book)
