@@ -60,10 +60,13 @@ submission: book ## Build; if the journal profile is met, write _build/submissio
 test: book test-deps ## Build, then run every test
 	$(PY) -m pytest
 
+bench: venv tex ## Time the author's loop (nothing changed, a sentence, a data value, clean) on a copy: _build/bench.csv
+	$(PY) -m casebook.bench
+
 check: venv ## Fast lane: the tests that need no build (unit, property, data validation)
 	$(PY) -m pytest -q -m "not book and not browser and not slow"
 
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tex pandoc test-deps html pdf docx book submission test check clean
+.PHONY: help venv tex pandoc test-deps html pdf docx book submission test check bench clean
