@@ -168,6 +168,12 @@ def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
     if "\t" in source or "'\\t'" in problem:
         return Problem(name, None, None, None, "spaces, not a tab: YAML indents and separates with spaces only; "
                        "replace the tab on this line with spaces", line=at)
+    # A double-quoted value may run over several lines, so an unclosed quote is noticed lines
+    # later; the first line above the error with an odd number of quotes is where it opened.
+    odd = [i for i, line in enumerate(lines[: at or 0], 1) if line.split(" #")[0].count('"') % 2]
+    if odd and "mapping values are not allowed" not in problem:
+        return Problem(name, None, None, None, "a closing quotation mark for the value opened on this line; "
+                       'add it, e.g. title: "A title"', line=odd[0])
     if "mapping values are not allowed" in problem:
         key, _, rest = source.partition(": ")
         example = f'{key.strip()}: "{rest.strip()}"' if rest and '"' not in rest else 'title: "Case report: a new finding"'
@@ -327,7 +333,7 @@ def bib_problems(path: Path, name: str | None = None) -> list[Problem]:
     try:
         bibtex.Parser().parse_string(text)
     except PybtexSyntaxError as exc:
-        return [Problem(name, None, None, None, _bib_expected(exc), line=exc.lineno)]
+        return [Problem(name, None, None, None, _bib_expected(exc, text), line=exc.lineno)]
     except Exception as exc:  # pybtex's BibliographyDataError (a repeated key) carries no line: find it
         return [_bib_data_problem(name, text, exc)]
     finally:
@@ -335,11 +341,18 @@ def bib_problems(path: Path, name: str | None = None) -> list[Problem]:
     return []
 
 
-def _bib_expected(exc) -> str:
-    message = getattr(exc, "error_type", "") or "syntax error"
+def _bib_expected(exc, text: str) -> str:
+    """pybtex's complaint, and the entry to look at: it stops where the next token was due,
+    which after a missing brace is often the start of the following entry."""
     detail = str(exc).split(": ", 1)[-1] if ": " in str(exc) else str(exc)
-    return (f"a well-formed entry ({message.lower()}: {detail}); each entry is "
-            "@article{key, field = {value}, ...} with braces and commas in pairs")
+    lines = text.splitlines()
+    starts = [(i, line) for i, line in enumerate(lines, 1) if line.lstrip().startswith("@") and i <= (exc.lineno or 0)]
+    if starts and lines[exc.lineno - 1].lstrip().startswith("@") and len(starts) > 1:
+        starts = starts[:-1]  # stopped at the next entry: the problem is in the one before
+    entry = starts[-1][1].split("{", 1)[-1].split(",", 1)[0].strip() if starts else ""
+    within = f" in the entry {entry}" if entry else ""
+    return (f"{detail} (pybtex, the reader Sphinx uses, stopped here): a brace or comma is missing{within}, "
+            "on this line or above it; every { needs its } and each field ends with a comma")
 
 
 def _bib_data_problem(name: str, text: str, exc: Exception) -> Problem:
