@@ -330,7 +330,7 @@ def _schema_problems(folder: Path) -> list[Problem]:
             value = getattr(e, "cell", None)
             if e.type == "foreign-key":
                 column, value = e.field_names[0], e.field_cells[0]
-            problem = Problem(file, row, column, _cell_value(value),
+            problem = Problem(file, row, column, _cell_value(e, value),
                               _expected(e, fields[file].get(column, {}), file, resources, tables))
             problems.append(problem)
             said.add((file, row, column))
@@ -345,9 +345,10 @@ def _width_advice(width: int, have: int) -> str:
             "(an empty cell needs its comma too)")
 
 
-def _cell_value(value) -> str | None:
-    # Frictionless gives an empty required cell as the text "None".
-    return "" if value in (None, "None") else str(value)
+def _cell_value(error, value) -> str | None:
+    if error.type == "constraint-error" and value in (None, "None"):
+        return ""  # Frictionless gives an empty required cell as the text "None"
+    return None if value is None else str(value)
 
 
 def _expected(error, field: dict, file: str, resources: dict, tables: dict) -> str:

@@ -280,3 +280,17 @@ def test_dictionary_has_a_row_per_schema_field_with_units(case):
     assert len(d) == fields + keys
     assert d.set_index(["File", "Field"]).loc[("patient.yaml", "age_at_presentation_years"), "Unit"] == "year"
     assert d.set_index(["File", "Field"]).loc[("radiotherapy.csv", "total_dose_gy"), "Unit"] == "Gy"
+
+
+def test_tables_hold_what_pandas_reads_from_the_committed_files(case):
+    """The new reader (rows, then parse_number) changes nothing for a plain file: text as pandas reads it, numbers as their value."""
+    for resource in schema(case.folder)["resources"]:
+        plain = pd.read_csv(case.folder / resource["path"], dtype=str, keep_default_na=False)
+        frame = case.tables[resource["name"]]
+        for field in resource["schema"]["fields"]:
+            name = field["name"]
+            if field["type"] == "string":
+                assert list(frame[name]) == list(plain[name]), (resource["path"], name)
+            else:
+                expected = pd.to_numeric(plain[name].replace("", None))
+                assert [None if pd.isna(v) else v for v in frame[name]] == [None if pd.isna(v) else v for v in expected], name
