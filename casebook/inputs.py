@@ -97,20 +97,22 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _lines(node, path: tuple = (), out: dict | None = None) -> dict:
+def _lines(node, path: tuple = (), out: dict | None = None, seen: set | None = None) -> dict:
     """The line of every key path in a composed YAML document: ('alpha_beta_gy', 1, 'value') -> 17."""
     out = {} if out is None else out
-    if node is None:
-        return out
+    seen = set() if seen is None else seen
+    if node is None or id(node) in seen:
+        return out  # an alias (*name) points at a node already walked; a recursive one would never end
+    seen.add(id(node))
     out.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             out[path + (key,)] = key_node.start_mark.line + 1
-            _lines(value_node, path + (key,), out)
+            _lines(value_node, path + (key,), out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _lines(item, path + (i,), out)
+            _lines(item, path + (i,), out, seen)
     return out
 
 
@@ -169,8 +171,13 @@ def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(name, None, None, None, "spaces, not a tab: YAML indents and separates with spaces only; "
                        "replace the tab on this line with spaces", line=at)
     # A double-quoted value may run over several lines, so an unclosed quote is noticed lines
-    # later; the first line above the error with an odd number of quotes is where it opened.
-    odd = [i for i, line in enumerate(lines[: at or 0], 1) if line.split(" #")[0].count('"') % 2]
+    # later: look for the first line above the error that opens a quoted value (key: "... or
+    # - "...) and has an odd number of quotes. Comments and block text are left out.
+    def opens_quote(line: str) -> bool:
+        code = line.split(" #")[0]
+        return not line.lstrip().startswith("#") and code.count('"') % 2 == 1 and (': "' in code or code.lstrip().startswith('- "'))
+
+    odd = [i for i, line in enumerate(lines[: at or 0], 1) if opens_quote(line)]
     if odd and "mapping values are not allowed" not in problem:
         return Problem(name, None, None, None, "a closing quotation mark for the value opened on this line; "
                        'add it, e.g. title: "A title"', line=odd[0])
