@@ -358,8 +358,9 @@ def _bib_expected(exc, text: str) -> str:
         starts = starts[:-1]  # stopped at the next entry: the problem is in the one before
     entry = starts[-1][1].split("{", 1)[-1].split(",", 1)[0].strip() if starts else ""
     within = f" in the entry {entry}" if entry else ""
-    return (f"{detail} (pybtex, the reader Sphinx uses, stopped here): a brace or comma is missing{within}, "
-            "on this line or above it; every { needs its } and each field ends with a comma")
+    wanted = f"wanting {detail.removesuffix(' expected')}" if detail.endswith(" expected") else f"({detail})"
+    return (f"a well-formed entry, but pybtex (the reader Sphinx uses) stopped here {wanted}: a brace or comma "
+            f"is missing{within}, on this line or above it; every {{ needs its }} and each field ends with a comma")
 
 
 def _bib_data_problem(name: str, text: str, exc: Exception) -> Problem:
