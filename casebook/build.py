@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, journal, manuscript, pdf, word
+from casebook import care, inputs, journal, manuscript, pdf, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
 from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
@@ -33,11 +33,16 @@ def say(message: str) -> None:
 
 
 def check_data() -> None:
-    """Stop before anything is written when data/ has problems."""
-    say(f"validating {DATA.relative_to(ROOT)}/ ...")
-    problems = validate(DATA)
+    """Stop before anything is written when data/ or another file authors edit has problems.
+
+    The book's own files (_config.yml, _toc.yml, references.bib, manuscript.yaml and the journal
+    profile) are read here too: Jupyter Book would stop on a syntax error in them with a
+    traceback that does not name the file.
+    """
+    say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
+    problems = validate(DATA) + inputs.source_problems(ROOT)
     if problems:
-        print(f"[book] {len(problems)} problem(s) in the data; nothing was built:", file=sys.stderr)
+        print(f"[book] {len(problems)} problem(s) in the data or the book's files; nothing was built:", file=sys.stderr)
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
         raise SystemExit(1)

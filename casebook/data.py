@@ -7,18 +7,23 @@ dates, date precision, end after start, and dose arithmetic.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import datetime
+import io
 import json
 import math
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import frictionless
-import jsonschema
 import pandas as pd
-import yaml
 
-from casebook import dates
+from casebook import dates, inputs
+from casebook.inputs import Problem  # noqa: F401  (part of this module's interface)
 from casebook.paths import DATA
 
 PACKAGE = "datapackage.json"
@@ -38,28 +43,6 @@ SPANS = {"systemic_therapy": ("start", "end"), "radiotherapy": ("start", "end")}
 YAML_FILES = {PATIENT: "patient.schema.json", RADIOBIOLOGY: "radiobiology.schema.json"}
 # Columns that are empty together or filled together.
 PAIRS = {"systemic_therapy": [("dose", "dose_unit")]}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the data, where it is and what was expected.
-
-    Rows are numbered as a spreadsheet shows them: the header is row 1.
-    """
-
-    file: str
-    row: int | None
-    column: str | None
-    value: object
-    expected: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        return f"{where}: found {self.value!r}; expected {self.expected}"
 
 
 class DataError(Exception):
@@ -112,98 +95,328 @@ def load_case(folder: Path = DATA) -> Case:
     problems = validate(folder)
     if problems:
         raise DataError(problems)
-    patient = yaml.safe_load((folder / PATIENT).read_text(encoding="utf-8"))
-    radiobiology = yaml.safe_load((folder / RADIOBIOLOGY).read_text(encoding="utf-8"))
+    patient, _ = inputs.load_yaml(folder / PATIENT)
+    radiobiology, _ = inputs.load_yaml(folder / RADIOBIOLOGY)
     return Case(folder=folder, patient=patient, radiobiology=radiobiology, tables=_read_tables(folder))
 
 
-def _file_problems(folder: Path, resource: dict) -> list[Problem]:
-    """Problems that make a CSV unreadable as a table: missing, empty, not UTF-8, wrong header."""
+# --- reading a CSV as Excel writes it ---------------------------------------------------
+
+# Excel's "Save As" choices an author meets, named as Excel names them.
+SAVE_AS = "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
+
+
+def _csv_rows(folder: Path, resource: dict) -> tuple[list[list[str]] | None, list[Problem]]:
+    """The cells of one CSV, or the file-level problems that stop it being read as a table.
+
+    Accepted as Excel writes them: a UTF-8 byte-order mark, CRLF line endings, and rows
+    of empty cells after the last record (Excel keeps them when cells were cleared).
+    Everything else that is not a plain UTF-8, comma-separated file is named in one sentence.
+    """
     name = resource["path"]
     path = folder / name
     if not path.exists():
-        return [Problem(name, None, None, None, "the file to exist (datapackage.json lists it)")]
+        return None, [Problem(name, None, None, None, "the file to exist (datapackage.json lists it)")]
     raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [Problem(name, None, None, None, f"a CSV file saved as UTF-8, not as UTF-16 (Excel's 'Unicode Text'): {SAVE_AS}")]
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     if not raw.strip():
-        return [Problem(name, None, None, None, "a header row and data; the file is empty")]
+        return None, [Problem(name, None, None, None, "a header row and data; the file is empty")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        row = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        cells = next(csv.reader([before[line_start:].decode("utf-8", "replace")]), [""])
-        header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8", "replace")]))
-        column = header[len(cells) - 1] if len(cells) <= len(header) else None
-        return [Problem(name, row, column, raw[exc.start : exc.start + 1].hex(),
-                        "UTF-8 text (save the file as UTF-8; the byte shown is not valid UTF-8)")]
-    header = next(csv.reader([text.splitlines()[0]]))
+        return None, [_encoding_problem(name, raw, exc)]
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None, [Problem(name, None, None, None, f"a plain CSV file; this one cannot be read as a table: {SAVE_AS}")]
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        return None, [Problem(name, None, None, None, "a header row and data; the file has only empty rows")]
+    header = rows[0]
     expected = [f["name"] for f in resource["schema"]["fields"]]
+    for mark, words in ((";", "semicolons (;)"), ("\t", "tabs")):
+        if len(header) == 1 and mark in header[0]:
+            return None, [Problem(name, 1, None, None,
+                                  f"commas between the columns, but the file separates them with {words}: {SAVE_AS}; "
+                                  f"the header then reads {','.join(expected[:3])},...")]
     problems = [Problem(name, 1, c, None, "this column in the header (datapackage.json defines it)")
                 for c in expected if c not in header]
     problems += [Problem(name, 1, c, c, f"only the columns datapackage.json defines: {', '.join(expected)}")
                  for c in header if c not in expected]
     if not problems and header != expected:
         problems.append(Problem(name, 1, None, ",".join(header), f"the columns in this order: {','.join(expected)}"))
+    return (None if problems else rows), problems
+
+
+def _encoding_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """Where a file saved in another encoding (Excel's plain 'CSV' on Windows or a Mac) first differs."""
+    before = raw[: exc.start]
+    row = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    cells = next(csv.reader([before[line_start:].decode("utf-8", "replace")]), [""])
+    header = next(csv.reader([raw.split(b"\n", 1)[0].decode("utf-8", "replace")]))
+    column = header[len(cells) - 1] if 0 < len(cells) <= len(header) else None
+    character = raw[exc.start : exc.start + 1].decode("cp1252", "replace")
+    return Problem(name, row, column, character,
+                   f"UTF-8 text: this character was saved in another encoding; {SAVE_AS}")
+
+
+# --- numbers: one rule, for checking and for reading ------------------------------------
+
+# A number is digits with an optional point and decimals, as a spreadsheet in English shows it.
+# Python's float() would also take "2_2", "inf", "nan" and "1e3"; Frictionless takes some of these too.
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_INTEGER = re.compile(r"-?\d+")
+
+
+def parse_number(text: str, integer: bool = False, unit: str = "") -> int | float:
+    """The value of a number cell; ValueError says in words what to write instead."""
+    if (_INTEGER if integer else _NUMBER).fullmatch(text):
+        return int(text) if integer else float(text)
+    raise ValueError(_number_advice(text, integer, unit))
+
+
+def _number_advice(text: str, integer: bool, unit: str) -> str:
+    kind = "a whole number" if integer else "a number"
+    example = "5" if integer else "2.2"
+    t = text.strip()
+    if t != text and (_INTEGER if integer else _NUMBER).fullmatch(t):
+        return f"{kind} without spaces around it, e.g. {t}"
+    if t.lower().lstrip("+-") in ("inf", "infinity", "nan", "#n/a", "n/a", "na", "#value!", "#div/0!"):
+        return f"{kind} as the report gives it, e.g. {example}, or an empty cell when the report does not say"
+    if integer and re.fullmatch(r"-?\d+\.0*", t):
+        return f"a whole number without a decimal point, e.g. {t.split('.')[0]}"
+    if integer and _NUMBER.fullmatch(t):
+        return f"a whole number (this column counts), e.g. {example}"
+    if "_" in t and re.fullmatch(r"-?[\d_.]+", t):
+        return f"{kind} in digits only, without underscores, e.g. {t.replace('_', '')}"
+    if re.fullmatch(r"-?[\d.,' \u00a0\u202f]+", t) and re.search(r"\d", t):
+        # "2,2" is a decimal comma; "1,200" could be 1.2 or twelve hundred, so it gets both examples.
+        if re.fullmatch(r"-?\d+,\d+", t) and not re.fullmatch(r"-?\d{1,3},\d{3}", t) and not integer:
+            return f"a number with a decimal point, not a comma, e.g. {t.replace(',', '.')}"
+        return f"{kind} with a point for decimals and no thousands separators, e.g. 2.2 (not 2,2) or 1500 (not 1,500 or 1 500)"
+    if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", t):
+        return f"{kind} written out in full, e.g. {float(t):.10g}" if 1e-6 < abs(float(t)) < 1e15 else f"{kind} written out in full"
+    unit_match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(%|[^\d\s].*)", t)
+    if unit_match:
+        column_unit = f" (the column's unit is {unit})" if unit else ""
+        return f"{kind} without a unit or other words{column_unit}, e.g. {unit_match.group(1)}"
+    if re.fullmatch(r"\+\d+(\.\d+)?", t):
+        return f"{kind} without a plus sign, e.g. {t[1:]}"
+    if re.fullmatch(r"-?\.\d+", t):
+        return f"{kind} with a digit before the point, e.g. {t.replace('.', '0.')}"
+    return f"{kind}, e.g. {example}"
+
+
+def _number_problems(name: str, resource: dict, rows: list[list[str]]) -> list[Problem]:
+    """Each number or whole-number cell read by parse_number, the rule _read_tables uses."""
+    header = rows[0]
+    problems = []
+    for field in resource["schema"]["fields"]:
+        if field["type"] not in ("number", "integer"):
+            continue
+        at = header.index(field["name"])
+        for row, cells in enumerate(rows[1:], start=2):
+            if at < len(cells) and cells[at] != "":
+                try:
+                    parse_number(cells[at], field["type"] == "integer", field.get("unit", ""))
+                except ValueError as advice:
+                    problems.append(Problem(name, row, field["name"], cells[at], str(advice)))
     return problems
 
 
+# --- dates and identifiers, as authors and Excel write them ------------------------------
+
+_MONTHS = {m[:3].lower(): i for i, m in enumerate(dates.MONTH_NAMES) if m}
+DATE_FORM = "a date written as YYYY-MM-DD, or YYYY-MM when only the month is known"
+
+
+def _date_advice(value: str) -> str:
+    """What to write for a date typed in a local form (21/07/2023, Jul-23, July 2023)."""
+    t = value.strip()
+
+    def iso(year: int, month: int, day: int | None = None) -> str | None:
+        try:
+            datetime.date(year, month, day or 1)
+        except ValueError:
+            return None
+        return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+    suggestion = None
+    if m := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", t):
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        if a > 12 >= b:
+            suggestion = iso(year, b, a)  # day first, as in Europe
+        elif b > 12 >= a:
+            suggestion = iso(year, a, b)  # month first, as in the USA
+        else:
+            return f"{DATE_FORM}; {t} could be either day/month or month/day, so write it as {iso(year, b, a) or '2023-07-21'} or {iso(year, a, b) or '2023-07-21'}"
+    elif m := re.fullmatch(r"(\d{1,2})[./-](\d{4})", t):
+        suggestion = iso(int(m[2]), int(m[1]))
+    elif m := re.fullmatch(r"(\d{4})[./-](\d{1,2})(?:[./-](\d{1,2}))?", t):
+        suggestion = iso(int(m[1]), int(m[2]), int(m[3]) if m[3] else None)
+    elif m := re.fullmatch(r"(?:(\d{1,2})[ -])?([A-Za-z]{3,9})\.?[ -](\d{2}|\d{4})", t):
+        month = _MONTHS.get(m[2][:3].lower())
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        suggestion = iso(year, month, int(m[1]) if m[1] else None) if month else None
+    if suggestion and suggestion != t:
+        return f"{DATE_FORM}: for {t} write {suggestion}"
+    return f"{DATE_FORM}, e.g. 2023-07-21 or 2023-07"
+
+
+def _identifier_advice(value: str) -> str:
+    words = "an identifier of lower-case letters, digits and underscores that starts with a letter"
+    guess = re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
+    example = guess if re.fullmatch(r"[a-z][a-z0-9_]*", guess) else "ct_2023_09"
+    return f"{words}, e.g. {example}"
+
+
+# --- Frictionless's findings, in the author's words --------------------------------------
+
 def _schema_problems(folder: Path) -> list[Problem]:
-    """File-level problems first; Frictionless's cell, key and foreign-key checks for the rest."""
+    """File-level problems first; then number cells, and Frictionless's cell, key and foreign-key checks."""
     descriptor = schema(folder)
-    problems = []
+    problems, tables = [], {}
     for resource in descriptor["resources"]:
-        problems += _file_problems(folder, resource)
+        rows, found = _csv_rows(folder, resource)
+        problems += found
+        tables[resource["name"]] = rows
     if problems:
         # A table that cannot be read makes Frictionless report it again in every file
         # that refers to it; the file-level messages above say it once, plainly.
         return problems
-    report = frictionless.validate(str(folder / PACKAGE))
+    # A row with too few or too many cells has every later cell in the wrong column: say that
+    # once, and nothing else about the row.
+    ragged = set()
+    for resource in descriptor["resources"]:
+        rows, width = tables[resource["name"]], len(resource["schema"]["fields"])
+        for row, cells in enumerate(rows[1:], start=2):
+            if len(cells) != width and any(c.strip() for c in cells):
+                ragged.add((resource["path"], row))
+                problems.append(Problem(resource["path"], row, None, None, _width_advice(width, len(cells))))
+    for resource in descriptor["resources"]:
+        problems += [p for p in _number_problems(resource["path"], resource, tables[resource["name"]])
+                     if (p.file, p.row) not in ragged]
+    # Frictionless reads the files as _csv_rows read them (byte-order mark, CRLF and trailing
+    # empty rows gone), so both agree on every row number and value.
+    with tempfile.TemporaryDirectory() as tmp:
+        for resource in descriptor["resources"]:
+            with (Path(tmp) / resource["path"]).open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f, lineterminator="\n").writerows(tables[resource["name"]])
+        shutil.copyfile(folder / PACKAGE, Path(tmp) / PACKAGE)
+        report = frictionless.validate(str(Path(tmp) / PACKAGE))
     problems += [Problem(PACKAGE, None, None, None, e.message) for e in report.errors]
+    fields = {r["path"]: {f["name"]: f for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+    resources = {r["name"]: r for r in descriptor["resources"]}
     for task in report.tasks:
-        unique_rows = {e.row_number for e in task.errors if e.type == "unique-error"}
+        file = Path(task.place).name
+        # One message per cell: the plain message from _number_problems wins over Frictionless's,
+        # a ragged row was said above, and a primary-key error only repeats a cell's.
+        said = {(p.file, p.row, p.column) for p in problems}
         for e in task.errors:
-            if e.type == "primary-key" and e.row_number in unique_rows:
-                continue  # the duplicate identifier is already reported on its column
-            column, value = getattr(e, "field_name", None), getattr(e, "cell", None)
+            row = getattr(e, "row_number", None)
+            column = getattr(e, "field_name", None) or None
+            if (file, row) in ragged or e.type in ("missing-cell", "extra-cell"):
+                continue
+            if e.type.endswith("-label"):
+                continue  # _csv_rows checked the header; Frictionless may misread it when rows are short
+            if e.type == "primary-key" and any(x.row_number == row and x.type != "primary-key" for x in task.errors):
+                continue
+            if (file, row, column) in said:
+                continue
+            value = getattr(e, "cell", None)
             if e.type == "foreign-key":
                 column, value = e.field_names[0], e.field_cells[0]
-            problems.append(Problem(Path(task.place).name, getattr(e, "row_number", None), column, value, _expected(e)))
+            problem = Problem(file, row, column, _cell_value(e, value),
+                              _expected(e, fields[file].get(column, {}), file, resources, tables))
+            problems.append(problem)
+            said.add((file, row, column))
     return problems
 
 
-def _expected(error) -> str:
-    """What Frictionless expected, in a clinician's words where it can be said shortly."""
+def _width_advice(width: int, have: int) -> str:
+    if have > width:
+        return (f"{width} cells, one per column of the header; this row has {have}: a value with a comma in it "
+                "goes in double quotes (Excel adds them when it saves), or delete the extra cells")
+    return (f"{width} cells, one per column of the header; this row has {have}: fill in the missing cells "
+            "(an empty cell needs its comma too)")
+
+
+def _cell_value(error, value) -> str | None:
+    if error.type == "constraint-error" and value in (None, "None"):
+        return ""  # Frictionless gives an empty required cell as the text "None"
+    return None if value is None else str(value)
+
+
+def _expected(error, field: dict, file: str, resources: dict, tables: dict) -> str:
+    """What a cell should hold, in a clinician's words: no schema keywords, no patterns."""
+    if error.type == "constraint-error":
+        constraint = re.search(r'constraint "(\w+)"', error.note or "")
+        return _constraint_advice(constraint[1] if constraint else "", field, str(error.cell))
     if error.type == "type-error":
-        kind = (error.note or "").split('"')[1].split("/")[0] if '"' in (error.note or "") else "value"
-        return {"number": "a number", "integer": "a whole number"}.get(kind, f"a {kind}")
+        return "a whole number, e.g. 5" if field.get("type") == "integer" else "a number, e.g. 2.2"
     if error.type == "unique-error":
-        return "an identifier not used by another row (" + (error.note or "duplicate") + ")"
+        other = re.search(r"position (\d+)", error.note or "")
+        return "an identifier not used by another row" + (f"; row {other[1]} already uses it" if other else "")
+    if error.type == "primary-key":
+        return "an identifier in this row; it is empty or used by another row"
     if error.type == "foreign-key":
-        return "an identifier that exists in the file it refers to (" + error.note.split(": ", 1)[-1] + ")"
-    return error.note or error.description
+        resource = next((r for r in resources.values() for fk in r["schema"].get("foreignKeys", [])
+                         if r["path"] == file and fk["fields"] == error.field_names), None)
+        fk = next(f for f in resource["schema"]["foreignKeys"] if f["fields"] == error.field_names) if resource else None
+        if fk:
+            target = resources[fk["reference"]["resource"]]
+            rows = tables[target["name"]]
+            at = rows[0].index(fk["reference"]["fields"][0])
+            example = next((r[at] for r in rows[1:] if at < len(r) and r[at]), "")
+            return (f"an identifier that exists in the file it refers to ({target['path']}, column "
+                    f"{fk['reference']['fields'][0]})" + (f", e.g. {example}" if example else ""))
+        return "an identifier that exists in the file it refers to"
+    if error.type == "blank-row":
+        return "no empty rows between the records; delete this row"
+    return f"a well-formed row ({error.title.lower()}); compare it with the rows above"
+
+
+def _constraint_advice(constraint: str, field: dict, value: str) -> str:
+    constraints = field.get("constraints", {})
+    kind = "a whole number" if field.get("type") == "integer" else "a number"
+    if constraint == "required":
+        return "a value: this column cannot be empty"
+    if constraint == "enum":
+        allowed = constraints["enum"]
+        same = [a for a in allowed if a.lower() == value.strip().lower()]
+        return "one of: " + ", ".join(allowed) + (f" (written exactly so: {same[0]})" if same else "")
+    if constraint == "pattern":
+        if "\\d{4}" in constraints.get("pattern", ""):
+            return _date_advice(value)
+        return _identifier_advice(value)
+    if constraint in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        low = constraints.get("minimum", constraints.get("exclusiveMinimum"))
+        high = constraints.get("maximum", constraints.get("exclusiveMaximum"))
+        if low is not None and high is not None:
+            return f"{kind} from {low:g} to {high:g}, e.g. {high:g}"
+        if "exclusiveMinimum" in constraints:
+            return f"{kind} greater than {low:g}, e.g. {low + (1 if kind.startswith('a whole') else 2.5):g}"
+        if low is not None:
+            what = " (a size or dose cannot be negative)" if low == 0 else ""
+            return f"{kind} of at least {low:g}{what}, e.g. {low + (4 if kind.startswith('a whole') else 2.2):g}"
+        return f"{kind} of at most {high:g}, e.g. {high:g}"
+    return f"a value this column allows: {field.get('description', '')}".rstrip(": ")
 
 
 def _yaml_problems(folder: Path, name: str, schema_name: str) -> list[Problem]:
-    """A YAML file checked against its JSON Schema; the column is the key path."""
+    """A YAML file checked against its JSON Schema, by line; the column is the key path."""
     try:
-        content = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        return [Problem(name, None, None, None, f"a UTF-8 text file ({exc.reason} at byte {exc.start})")]
-    except OSError as exc:
-        return [Problem(name, None, None, None, f"a readable file ({exc.strerror})")]
-    except yaml.YAMLError as exc:
-        # Where the broken construct starts, else where the parser noticed it.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark else None
-        return [Problem(name, row, None, None, f"valid YAML ({getattr(exc, 'problem', exc)})")]
-    validator = jsonschema.Draft202012Validator(json.loads((folder / schema_name).read_text(encoding="utf-8")))
-    problems = []
-    for error in sorted(validator.iter_errors(content), key=lambda e: list(e.absolute_path)):
-        path = ".".join(str(p) for p in error.absolute_path) or None
-        problems.append(Problem(name, None, path, error.instance, error.message.replace(repr(error.instance), "the value")))
+        content, lines = inputs.load_yaml(folder / name)
+    except inputs.YAMLProblem as exc:
+        return [exc.problem]
+    problems = inputs.schema_problems(name, content, json.loads((folder / schema_name).read_text(encoding="utf-8")), lines)
     if name == PATIENT and isinstance(content, dict) and not problems:
-        problems += _check_date(name, None, "presentation_date", content["presentation_date"], content["presentation_date_precision"])
+        problems += _check_date(name, None, "presentation_date", content["presentation_date"],
+                                content["presentation_date_precision"], line=lines.get(("presentation_date",)))
     return problems
 
 
@@ -213,25 +426,28 @@ def _read_tables(folder: Path, skip: set[str] = frozenset()) -> dict[str, pd.Dat
     for resource in schema(folder)["resources"]:
         if resource["path"] in skip:
             continue
-        frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False)
+        rows, _ = _csv_rows(folder, resource)
+        frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
         for field in resource["schema"]["fields"]:
             name = field["name"]
-            if field["type"] == "integer":
-                frame[name] = pd.to_numeric(frame[name].replace("", None)).astype("Int64")
-            elif field["type"] == "number":
-                frame[name] = pd.to_numeric(frame[name].replace("", None)).astype(float)
+            if field["type"] in ("integer", "number"):
+                integer = field["type"] == "integer"
+                # parse_number is the rule validate() applied to every cell: what passed reads back the same.
+                values = [None if v == "" else parse_number(v, integer) for v in frame[name]]
+                frame[name] = pd.array(values, dtype="Int64") if integer else pd.array(values, dtype="float64")
         tables[resource["name"]] = frame
     return tables
 
 
-def _check_date(file: str, row: int | None, column: str, value: str, precision: str) -> list[Problem]:
-    expected = {"month": "a real month as YYYY-MM", "day": "a real date as YYYY-MM-DD"}.get(precision)
+def _check_date(file: str, row: int | None, column: str, value: str, precision: str, line: int | None = None) -> list[Problem]:
+    expected = {"month": "a real month written as YYYY-MM, e.g. 2023-07",
+                "day": "a real date written as YYYY-MM-DD, e.g. 2023-07-21"}.get(precision)
     if expected is None:
         return []  # the schema already reports an unknown precision
     try:
         dates.parse(value, precision)
     except ValueError:
-        return [Problem(file, row, column, value, f"{expected} (precision {precision!r})")]
+        return [Problem(file, row, column, value, f"{expected}, since the precision is {precision}", line=line)]
     return []
 
 

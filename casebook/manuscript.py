@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from casebook import inputs
 from casebook.paths import ROOT
 
 MANUSCRIPT = ROOT / "manuscript.yaml"
+SCHEMA = Path(__file__).with_name("manuscript.schema.json")
 TBC = "[to be completed]"
 # The word, figure and table counts, as a small package casebook.sphinxext writes into the
 # LaTeX folder (not a .tex: Sphinx's LaTeX Makefile compiles every .tex it finds there).
 COUNTS_STY = "journalcounts.sty"
 
 
+class ManuscriptError(ValueError):
+    """manuscript.yaml cannot be read or does not match its schema; the message lists each problem by line."""
+
+
 def load(path: Path = MANUSCRIPT) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    """manuscript.yaml, read like the data's YAML files: duplicate keys refused, checked against its schema."""
+    meta, problems = inputs.read_yaml(path, SCHEMA)
+    if problems:
+        raise ManuscriptError("\n".join(str(p) for p in problems))
+    return meta
 
 
 def missing(meta: dict) -> list[str]:
