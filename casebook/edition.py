@@ -192,7 +192,7 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <ul class="edition-downloads">{links}</ul>
 <h2 id="licence">Licence</h2>
 <p class="edition-licence">Text, figures and data: <a rel="license" href="{e(lic['url'])}">{e(lic['name'])}</a> ({e(lic['id'])}).
-The code that builds this edition: {CODE_LICENSE} licence (the LICENSE file of the repository).</p>
+The code that builds this edition: {CODE_LICENSE} licence (the repository's <code>LICENSE</code> file).</p>
 </div>
 """
 

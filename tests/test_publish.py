@@ -155,6 +155,15 @@ def test_landing_page_offers_every_download_that_exists(landing):
     assert ("case-report-submission.zip" in hrefs) == bundle.exists()
 
 
+def test_landing_page_spells_the_british_way(landing):
+    # Not the manuscript (tests/test_style.py leaves it out of the voice checks), but read first.
+    from casebook import style
+    block = landing.select_one(".edition-landing").__copy__()
+    for code in block.select("pre, code"):  # the BibTeX record and file names are not prose
+        code.decompose()
+    assert style.american_spellings(block.get_text(" ", strip=True)) == []
+
+
 def test_landing_page_states_the_licences(landing):
     block = landing.select_one(".edition-landing")
     licence = block.find("a", rel="license")
