@@ -187,7 +187,7 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <p class="edition-what">{e(' '.join(meta['edition'].split()))}</p>
 <h2 id="how-to-cite">How to cite</h2>
 <p class="edition-citation">{e(citation(meta, version, date, site))}</p>
-<pre class="edition-bibtex" tabindex="0" aria-label="BibTeX record">{e(bibtex(meta, version, date, site))}</pre>
+<pre class="edition-bibtex">{e(bibtex(meta, version, date, site))}</pre>
 <h2 id="downloads">Downloads</h2>
 <ul class="edition-downloads">{links}</ul>
 <h2 id="licence">Licence</h2>

@@ -42,6 +42,8 @@ def _configure(app, config):
     config.html_title = meta["title"]
     config.author = edition.authors_text(meta)
     config.copyright = str(date.year)
+    # The LaTeX document's \\title and \\author too (Jupyter Book would put its default title there).
+    config.latex_documents = [(d[0], d[1], meta["title"], config.author, *d[4:]) for d in config.latex_documents or []]
     config.casebook_edition = f"{version} {date.isoformat()} {config.html_baseurl}"
     options = dict(config.html_theme_options or {})
     # One search box: the sidebar's. The theme's default adds a second in a header bar.

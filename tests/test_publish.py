@@ -342,3 +342,10 @@ def test_deploy_refuses_a_placeholder_base_url():
                                      capture_output=True, text=True).returncode
     assert run(BASE) == 0 and run(BASE.rstrip("/")) == 0
     assert run("https://someone.github.io/elsewhere/") == 1
+
+
+def test_latex_source_is_titled_as_the_manuscript():
+    # The .tex files go to the journal in the bundle: no default title of the toolchain in them.
+    from casebook.paths import LATEX_OUT
+    tex = (LATEX_OUT / "case-report.tex").read_text(encoding="utf-8")
+    assert f"\\title{{{META['title']}}}" in tex and "My Jupyter Book" not in tex
