@@ -42,8 +42,6 @@ def _configure(app, config):
     config.html_title = meta["title"]
     config.author = edition.authors_text(meta)
     config.copyright = str(date.year)
-    # The LaTeX document's \\title and \\author too (Jupyter Book would put its default title there).
-    config.latex_documents = [(d[0], d[1], meta["title"], config.author, *d[4:]) for d in config.latex_documents or []]
     config.casebook_edition = f"{version} {date.isoformat()} {config.html_baseurl}"
     options = dict(config.html_theme_options or {})
     # One search box: the sidebar's. The theme's default adds a second in a header bar.
@@ -56,13 +54,24 @@ def _configure(app, config):
     app.casebook_edition = (meta, version, date)
 
 
-def _downloads(app) -> dict[str, bool]:
-    """Which optional downloads the published website will hold (casebook.build copies them)."""
-    from casebook.paths import BUILD, DOCX, SUPPLEMENT_PDF
+def _latex_title(app, env):
+    """The LaTeX document's \\title and \\author from manuscript.yaml. Jupyter Book puts the title of
+    _config.yml there (its default when, as here, it has none) after Sphinx starts; the LaTeX
+    builder reads latex_documents only when it writes, after this event."""
+    from sphinx.util import texescape
 
-    return {edition.DOCX_NAME: DOCX.exists() or (Path(app.outdir) / edition.DOCX_NAME).exists(),
-            edition.SUPPLEMENT_NAME: SUPPLEMENT_PDF.exists(),
-            edition.DATA_ZIP: True,
+    meta = app.casebook_edition[0]
+    app.config.latex_documents = [(d[0], d[1], texescape.escape(meta["title"]), texescape.escape(app.config.author), *d[4:])
+                                  for d in app.config.latex_documents or []]
+
+
+def _downloads(app) -> dict[str, bool]:
+    """Which downloads the published website will hold (casebook.build copies them in). `make book`
+    makes the PDFs before the website and the Word file after it, so those are always offered, as the
+    manuscript PDF always was; the submission bundle only once `make submission` has made it."""
+    from casebook.paths import BUILD
+
+    return {edition.DOCX_NAME: True, edition.SUPPLEMENT_NAME: True, edition.DATA_ZIP: True,
             edition.BUNDLE_NAME: (BUILD / "submission" / edition.BUNDLE_NAME).exists()}
 
 
@@ -99,6 +108,7 @@ def setup(app):
     app.add_directive("edition-landing", EditionLanding)
     app.setup_extension("sphinx_sitemap")
     app.connect("config-inited", _configure)
+    app.connect("env-updated", _latex_title)
     app.connect("html-page-context", _page)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
