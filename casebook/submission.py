@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import sys
 from pathlib import Path
 
 from casebook import checks, data, dose, figures, journal, manuscript, pdf, timeline
-from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, LATEX_OUT, NUMBERS, PDF, SUPPLEMENT_PDF
+from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
@@ -71,6 +72,7 @@ def contents() -> dict[str, bytes]:
         make(case).to_csv(buffer, index=False, lineterminator="\n")
         files[f"tables/{name}"] = buffer.getvalue().encode("utf-8")
     files.update({f"data/{p.name}": p.read_bytes() for p in sorted(DATA.iterdir()) if p.is_file()})
+    files["LICENSE"] = license_text()
     return files
 
 
@@ -87,20 +89,36 @@ figures/             each figure as vector PDF and 300-dpi PNG, named by its num
 tables/              each table as CSV
 data/                the data package (datapackage.json describes every file)
 care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)
+LICENSE              the licences: text, figures, tables and data under {license_name} ({license_id},
+                     {license_url}); the code that builds them under the MIT licence
+
+Licence: text, figures, tables and data are licensed under {license_name} ({license_id}).
+
 
 Files (bytes, SHA-256):
 """
 
 
-def manifest(files: dict[str, bytes]) -> bytes:
+def manifest(files: dict[str, bytes], meta: dict | None = None) -> bytes:
+    lic = (meta or manuscript.load())["license"]
+    head = MANIFEST_HEAD.format(license_name=lic["name"], license_id=lic["id"], license_url=lic["url"])
     lines = [f"{name}  {len(b)}  {hashlib.sha256(b).hexdigest()}" for name, b in files.items()]
-    return (MANIFEST_HEAD + "\n".join(lines) + "\n").encode("utf-8")
+    return (head + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def license_text(meta: dict | None = None) -> bytes:
+    """The bundle's LICENSE: the licence of the content (manuscript.yaml), then the code's (LICENSE)."""
+    lic = (meta or manuscript.load())["license"]
+    return (f"Text, figures, tables and data: {lic['name']} ({lic['id']})\n{lic['url']}\n\n"
+            "The code that builds them (the casebook package):\n\n").encode("utf-8") + (ROOT / "LICENSE").read_bytes()
 
 
 def write(dest: Path = ZIP) -> Path:
     files = contents()
     files = {"MANIFEST.txt": manifest(files), **files}
     data.write_zip(dest, {f"case-report-submission/{name}": payload for name, payload in files.items()})
+    if dest == ZIP and HTML.exists():  # the website's landing page offers the bundle
+        shutil.copyfile(dest, HTML / dest.name)
     print(f"[submission] {dest} ({dest.stat().st_size // 1024} KB, {len(files)} files)", file=sys.stderr)
     return dest
 

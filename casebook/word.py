@@ -63,6 +63,11 @@ def article(page_html: str, page: str) -> Tag:
     section = BeautifulSoup(page_html, "html.parser").select_one("article > section")
     if section is None:
         raise WordError(f"{page}.html has no article section")
+    # Each page's own title is a Heading 1 in the manuscript; on the landing page the website
+    # shows it as an <h2> under the manuscript's title (casebook.sphinxext.publish).
+    heading = section.find(["h1", "h2"])
+    if heading is not None and heading.name == "h2" and heading.find_parent("section") is section:
+        heading.name = "h1"
     return section
 
 

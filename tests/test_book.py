@@ -23,7 +23,11 @@ GLUE_TEXT = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
 
 
 def h1(page):
-    return re.sub(r"\s+", " ", page.select_one("article h1").get_text()).replace("#", "").replace("\u2019", "'").strip()
+    """The title of the page's section: its <h1>, or on the landing page (whose <h1> is the
+    manuscript's title, casebook.sphinxext.publish) the first heading of the section below it."""
+    section = page.select_one("article > section")
+    heading = section.find(["h1", "h2"])
+    return re.sub(r"\s+", " ", heading.get_text()).replace("#", "").replace("\u2019", "'").strip()
 
 
 def test_a_page_per_section_in_the_source_order(html_pages):

@@ -58,7 +58,7 @@ def chapters_gluing(root, key):
 def book(tmp_path_factory):
     """A copy of the repository with one good build."""
     root = tmp_path_factory.mktemp("copy") / "book"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__",
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", ".venv-tools", "_build", ".git", "__pycache__",
                                                                ".pytest_cache", ".hypothesis"))
     result, _ = build(root)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -19,8 +19,12 @@ MANUSCRIPT = ["chapters/abstract", "chapters/introduction", "chapters/case-descr
 
 
 def article_text(page) -> str:
+    """A page's article text without the landing block, which is website furniture about this edition
+    (like the About page), not part of the manuscript: the PDF and the Word file leave it out."""
     article = page.find("article")
-    return article.get_text(" ", strip=True)
+    text = article.get_text(" ", strip=True)
+    landing = article.select_one(".edition-landing")
+    return text.replace(landing.get_text(" ", strip=True), "") if landing else text
 
 
 def manuscript_pdf_text(pdf) -> str:

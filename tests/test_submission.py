@@ -123,3 +123,13 @@ def test_submission_refuses_naming_the_limit_exceeded(tmp_path, capsys):
         submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path, main_text_words=3001))
     assert "main text: 3,001 words, 1 over the limit of 3,000" in capsys.readouterr().err
     assert not dest.exists()
+
+
+def test_bundle_carries_the_licences(bundle):
+    # The content's licence as manuscript.yaml and the data package name it; the code's, as LICENSE has it.
+    lic = manuscript.load()["license"]
+    text = (bundle / "LICENSE").read_text()
+    assert lic["name"] in text and lic["url"] in text and lic["id"] in text
+    assert (ROOT / "LICENSE").read_text() in text and "MIT License" in text
+    manifest_text = (bundle / "MANIFEST.txt").read_text().split("Files (bytes, SHA-256):")[0]
+    assert f"{lic['name']} ({lic['id']})" in manifest_text and "LICENSE" in manifest_text

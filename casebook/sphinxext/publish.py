@@ -1,0 +1,113 @@
+"""The website published like a paper: title, citation metadata, landing page, footer, sitemap."""
+
+# - The site's title, author and copyright come from manuscript.yaml (config-inited), so the
+#   title in the browser and the sidebar is the manuscript's.
+# - Every page's <head> gets citation metadata (Highwire, OpenGraph, schema.org JSON-LD); Sphinx
+#   adds the canonical link and sphinx-sitemap the sitemap, both from html_baseurl.
+# - The {edition-landing} directive marks where the landing block goes (the root page, above the
+#   abstract); the block is written at page-writing time, so version and date are always the last
+#   commit's. On that page the manuscript's title is the one <h1>; "Abstract" becomes an <h2>.
+# - The footer: authors and year from manuscript.yaml, and the licences.
+# - A new commit, or another base URL, rewrites every page (an 'html' config value), without
+#   re-reading or re-executing any chapter.
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from casebook import edition, manuscript
+from casebook.paths import ROOT
+
+MARK = "<!-- edition-landing -->"
+
+
+class EditionLanding(SphinxDirective):
+    """Where the landing block goes; HTML only (the PDF and the Word file start at the abstract)."""
+
+    def run(self):
+        return [nodes.raw("", MARK, format="html")]
+
+
+def _configure(app, config):
+    meta = manuscript.load()
+    version, date = edition.commit()
+    config.project = meta["title"]
+    config.html_title = meta["title"]
+    config.author = edition.authors_text(meta)
+    config.copyright = str(date.year)
+    config.casebook_edition = f"{version} {date.isoformat()} {config.html_baseurl}"
+    options = dict(config.html_theme_options or {})
+    # One search box: the sidebar's. The theme's default adds a second in a header bar.
+    options["navbar_persistent"] = []
+    # The sidebar shows the title from here, so the landing page's tab can show it once (no suffix).
+    options["logo"] = {**(options.get("logo") or {}), "text": meta["title"]}
+    config.html_theme_options = options
+    config.sitemap_url_scheme = "{link}"
+    config.sitemap_excludes = ["search.html", "genindex.html"]
+    app.casebook_edition = (meta, version, date)
+
+
+def _latex_title(app, env):
+    """The LaTeX document's \\title and \\author from manuscript.yaml. Jupyter Book puts the title of
+    _config.yml there (its default when, as here, it has none) after Sphinx starts; the LaTeX
+    builder reads latex_documents only when it writes, after this event."""
+    from sphinx.util import texescape
+
+    meta = app.casebook_edition[0]
+    app.config.latex_documents = [(d[0], d[1], texescape.escape(meta["title"]), texescape.escape(app.config.author), *d[4:])
+                                  for d in app.config.latex_documents or []]
+
+
+def _downloads(app) -> dict[str, bool]:
+    """Which downloads the published website will hold (casebook.build copies them in). `make book`
+    makes the PDFs before the website and the Word file after it, so those are always offered, as the
+    manuscript PDF always was; the submission bundle only once `make submission` has made it."""
+    from casebook.paths import BUILD
+
+    return {edition.DOCX_NAME: True, edition.SUPPLEMENT_NAME: True, edition.DATA_ZIP: True,
+            edition.BUNDLE_NAME: (BUILD / "submission" / edition.BUNDLE_NAME).exists()}
+
+
+def _page(app, pagename, templatename, context, doctree):
+    meta, version, date = app.casebook_edition
+    site = edition.base_url({"sphinx": {"config": {"html_baseurl": app.config.html_baseurl}}})
+    page_url = site + pagename + app.builder.link_suffix
+    title = meta["title"] if pagename == app.config.root_doc else f"{re.sub('<[^>]+>', '', context.get('title') or '')} — {meta['title']}"
+    context["metatags"] = context.get("metatags", "") + edition.head_tags(meta, version, date, site, page_url, title)
+    to_root = posixpath.relpath(".", posixpath.dirname(pagename) or ".") + "/"
+    to_root = "" if to_root == "./" else to_root
+    lic = meta["license"]
+    context["theme_extra_footer"] = (
+        f'<p>Text, figures and data: <a rel="license" href="{lic["url"]}">{lic["id"]}</a>; '
+        f'code: {edition.CODE_LICENSE} (<a href="{to_root}LICENSE.txt">LICENSE</a>). Version {version}.</p>')
+    body = context.get("body", "")
+    if MARK in body:
+        block = edition.landing(meta, version, date, site, to_root, _downloads(app))
+        body = body.replace(MARK, block)
+        # One <h1> on the page, the manuscript's title: the page's own first heading becomes an <h2>.
+        body = re.sub(r"(<section[^>]*>\s*)<h1>(.*?)</h1>", r"\1<h2>\2</h2>", body, count=1, flags=re.S)
+        context["body"] = body
+        context["title"] = meta["title"]
+        context["docstitle"] = ""  # the page's title is the site's title: once in the tab, not twice
+
+
+def _finish(app, exception):
+    if exception is None and app.builder.format == "html":
+        shutil.copyfile(ROOT / "LICENSE", Path(app.outdir) / "LICENSE.txt")
+
+
+def setup(app):
+    app.add_config_value("casebook_edition", "", "html")  # version, date and base URL: a change rewrites every page
+    app.add_directive("edition-landing", EditionLanding)
+    app.setup_extension("sphinx_sitemap")
+    app.connect("config-inited", _configure)
+    app.connect("env-updated", _latex_title)
+    app.connect("html-page-context", _page)
+    app.connect("build-finished", _finish)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
