@@ -33,7 +33,14 @@ class Interrupted(Exception):
         return 128 + self.signum
 
 
+_held: list[int] = []  # signals received while the publish step held them back
+_holding = [False]
+
+
 def _raise(signum, frame):
+    if _holding[0]:
+        _held.append(signum)
+        return
     raise Interrupted(signum)
 
 
@@ -46,12 +53,17 @@ def stop_on_signals() -> None:
 @contextlib.contextmanager
 def signals_held():
     """Hold Ctrl-C and SIGTERM back while files are moved into place; they take effect after."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    # Python runs signal handlers in the main thread; the handler records the signal instead of
+    # raising while _holding is set (a signal mask would not cover the process's other threads).
+    _holding[0] = True
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        _holding[0] = False
+    if _held:
+        signum = _held[0]
+        _held.clear()
+        raise Interrupted(signum)
 
 
 @contextlib.contextmanager
