@@ -71,26 +71,20 @@ def pdf_squashed(path: Path) -> str:
         return squash("".join(p.extract_text(x_tolerance=1.5) or "" for p in pdf.pages))
 
 
-def nodule_size_everywhere(root: Path) -> dict[str, bool]:
-    """For each output, whether it shows the September 2023 nodule size `size` (as text, cm)."""
-    def sizes(size: str) -> dict[str, bool]:
-        sentence = f"mesenteric nodule in the peritoneum, {size} cm"
-        html = (root / "_build" / "html" / "chapters" / "timeline.html").read_text(encoding="utf-8")
-        html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-        document = docx.Document(str(root / "_build" / "docx" / "case-report.docx"))
-        cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
-        with pdfplumber.open(root / "figures" / "figure-nodule.pdf") as figure:
-            drawn = figure.pages[0].extract_text() or ""
-        return {"website": sentence in html,
-                "manuscript PDF": squash(sentence) in pdf_squashed(root / "_build" / "pdf" / "case-report.pdf"),
-                "supplementary PDF": squash(f"2.2→{size}cm") in pdf_squashed(root / "_build" / "pdf" / "supplementary.pdf"),
-                "Word file": any(sentence in c for c in cells),
-                "figures": f"{size} cm" in drawn,
-                # The checklist gives pages, not sizes: it must be the one the website serves.
-                "CARE checklist": (root / "_build" / "care-checklist.csv").read_bytes()
-                == (root / "_build" / "html" / "care-checklist.csv").read_bytes()}
-    return sizes
-
-
 def shows(root: Path, size: str) -> dict[str, bool]:
-    return nodule_size_everywhere(root)(size)
+    """For each output, whether it shows `size` (cm) as the nodule's size in September 2023."""
+    sentence = f"mesenteric nodule in the peritoneum, {size} cm"
+    html = (root / "_build" / "html" / "chapters" / "timeline.html").read_text(encoding="utf-8")
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    document = docx.Document(str(root / "_build" / "docx" / "case-report.docx"))
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    with pdfplumber.open(root / "figures" / "figure-nodule.pdf") as figure:
+        drawn = figure.pages[0].extract_text() or ""
+    return {"website": sentence in html,
+            "manuscript PDF": squash(sentence) in pdf_squashed(root / "_build" / "pdf" / "case-report.pdf"),
+            "supplementary PDF": squash(f"2.2→{size}cm") in pdf_squashed(root / "_build" / "pdf" / "supplementary.pdf"),
+            "Word file": any(sentence in c for c in cells),
+            "figures": f"{size} cm" in drawn,
+            # The checklist gives pages, not sizes: it must be the one the website serves.
+            "CARE checklist": (root / "_build" / "care-checklist.csv").read_bytes()
+            == (root / "_build" / "html" / "care-checklist.csv").read_bytes()}
