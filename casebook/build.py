@@ -238,8 +238,8 @@ def report_journal(target: str) -> None:
 
 
 def check_chapters() -> None:
-    """Stop before anything is built when a chapter is missing from _toc.yml or has a malformed table."""
-    problems = lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
+    """Stop before anything is built when _toc.yml and the chapter files disagree, or a table is malformed."""
+    problems = lint.toc_entries_without_file(ROOT) + lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
     if problems:
         print(f"[book] {len(problems)} problem(s) in the chapters; nothing was built:", file=sys.stderr)
         for p in problems:

@@ -68,6 +68,13 @@ def chapters_outside_toc(root: Path = ROOT) -> list[str]:
     return problems
 
 
+def toc_entries_without_file(root: Path = ROOT) -> list[str]:
+    """One sentence per _toc.yml entry that names no file (Jupyter Book's own message is buried in its log)."""
+    return [f"_toc.yml names {name}, but there is no {name}.md (or .ipynb): correct the name in _toc.yml or add the file"
+            for name in sorted(toc_files(root))
+            if not any((root / f"{name}{ext}").exists() for ext in (".md", ".ipynb"))]
+
+
 def _cells(line: str) -> int:
     """Cells in a table row, split as markdown-it-py splits them (escaped pipes and code spans kept)."""
     columns = escapedSplit(line.strip())

@@ -22,6 +22,7 @@ GOOD = """Text.
 
 
 def test_the_chapters_of_this_book_pass():
+    assert lint.toc_entries_without_file(ROOT) == []
     assert lint.chapters_outside_toc(ROOT) == []
     assert lint.malformed_tables(ROOT) == []
 
@@ -72,6 +73,14 @@ def test_a_chapter_file_missing_from_the_toc_is_named(tmp_path):
     [problem] = lint.chapters_outside_toc(root)
     assert problem.startswith("chapters/c.md is not in _toc.yml")
     assert "exclude_patterns in _config.yml" in problem
+
+
+def test_a_toc_entry_without_a_file_is_named(tmp_path):
+    root = small_book(tmp_path)
+    assert lint.toc_entries_without_file(root) == []
+    (root / "chapters" / "b.md").unlink()
+    assert lint.toc_entries_without_file(root) == [
+        "_toc.yml names chapters/b, but there is no chapters/b.md (or .ipynb): correct the name in _toc.yml or add the file"]
 
 
 def test_a_chapter_excluded_in_config_is_not_a_problem(tmp_path):
