@@ -26,14 +26,29 @@ endef
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# The stamp holds the folder .venv was made for. A copied (cp -a), moved or renamed book
+# folder carries a .venv whose scripts start with the old folder's path and whose editable
+# install imports the old folder's casebook/: `make` points it at this folder first, and says so.
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@echo "[setup] creating $(VENV) with the pinned requirements ..."
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $@
+	echo "$(CURDIR)" > $@
 
-venv: $(STAMP) ## Create .venv with the pinned requirements
+venv: $(STAMP) ## Create .venv with the pinned requirements (or point a copied one at this folder)
+	@owner="$$(cat $(STAMP))"; \
+	if [ "$$owner" != "$(CURDIR)" ]; then \
+	  echo "[setup] $(VENV) was made for $${owner:-another folder}; pointing it at this folder ($(CURDIR)) ..."; \
+	  for f in $(VENV)/bin/*; do \
+	    if [ -f "$$f" ] && [ ! -L "$$f" ] && [ "$$(head -c 2 "$$f")" = "#!" ]; then \
+	      sed -i -E "1s|^#!.*/$(VENV)/bin/(python[0-9.]*)$$|#!$(CURDIR)/$(VENV)/bin/\1|" "$$f"; \
+	    fi; \
+	  done; \
+	  if [ -n "$$owner" ]; then sed -i "s|$$owner/$(VENV)|$(CURDIR)/$(VENV)|g" $(VENV)/bin/activate*; fi; \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
+	  echo "$(CURDIR)" > $(STAMP) && echo "[setup] $(VENV) now runs this folder's casebook/"; \
+	fi
 
 # Checkers that cannot share .venv (tools/requirements.txt says why).
 $(TOOLS_STAMP): tools/requirements.txt

@@ -1,11 +1,10 @@
-"""Build the book: validate data/, then the website, the PDF and the Word manuscript.
+"""Build the book: validate data/ and the chapters, then the website, the PDFs and the Word manuscript.
 
-Jupyter Book works in _build/.work (its environment, doctrees and outputs);
-a result is copied to _build/html or _build/pdf only when its build passed,
-so a failed build never leaves a half-built website or a stale-looking PDF.
-
-The Word file is made from the published website (casebook.word) and, like the PDF,
-replaces the last good one only when it was made.
+Jupyter Book works in _build/.work (its environment, doctrees and outputs). Every output
+(website, both PDFs, Word file, CARE checklist CSV, the files in figures/) is made in
+_build/.stage first and published together, only when all of them were made
+(casebook.transaction): a failed or interrupted build leaves the last good set as it was.
+One build runs at a time in a folder; Ctrl-C and SIGTERM stop it within seconds.
 
     python -m casebook.build html|pdf|docx|all
 """
@@ -17,16 +16,18 @@ import csv
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from casebook import care, inputs, journal, manuscript, pdf, word
+from casebook import care, inputs, journal, lint, manuscript, pdf, transaction, word
 from casebook.checks import INCONSISTENT, findings
 from casebook.data import load_case, validate
+from casebook.paths import (BUILD, CARE_CSV, DATA, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
+                            STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 from casebook.submission import ZIP as SUBMISSION_ZIP
-from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, HTML, LATEX_OUT, PDF, ROOT, SUPPLEMENT_PDF, WORK, WORK_OUT
 
 
 def say(message: str) -> None:
@@ -64,35 +65,62 @@ def check_data() -> None:
 
 
 def jupyter_book(builder: str) -> None:
-    exe = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(exe), "build", str(ROOT), "--path-output", str(WORK), "--builder", builder,
-           "-W", "-n", "--keep-going"]
+    # Jupyter Book runs under this interpreter and imports this folder's casebook (PYTHONPATH),
+    # and so do the notebook kernels it starts: never .venv's console script, whose first
+    # line and editable install may name the folder .venv was made in (a copy's original).
+    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+           "build", str(ROOT), "--path-output", str(WORK), "--builder", builder, "-W", "-n", "--keep-going"]
     # The date of the last commit, not of the build: the same sources give the same PDF.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time()}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+           "CASEBOOK_FIGURES": str(FIGURES_WORK)}
+    if builder == "html":
+        # Sphinx adds to its output folder and never removes (images of superseded figures, pages of
+        # chapters no longer in _toc.yml); an empty folder holds exactly what this build wrote. The
+        # pages are written again from the saved doctrees; no chapter is executed for this.
+        shutil.rmtree(WORK_OUT / "html", ignore_errors=True)
     started = time.monotonic()
     log = WORK / f"{builder}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     say(f"building {builder} (chapters are executed only when they or data/ changed); log: {log.relative_to(ROOT)}")
-    with subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc, \
-            log.open("w", encoding="utf-8") as out:
-        warnings = []
-        for line in proc.stdout:
-            out.write(line)
-            text = _ANSI.sub("", line).strip()
-            if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
-                warnings.append(text.replace(str(ROOT) + "/", ""))
-            if _worth_showing(line):
-                print("   ", text, flush=True)
+    # Its own session, so Ctrl-C reaches the build alone, which stops Jupyter Book and its kernels
+    # itself (nbclient swallows an interrupt while a notebook runs).
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    warnings = []
+    try:
+        with log.open("w", encoding="utf-8") as out:
+            for line in proc.stdout:
+                out.write(line)
+                text = _ANSI.sub("", line).strip()
+                if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
+                    warnings.append(text.replace(str(ROOT) + "/", ""))
+                if _worth_showing(line):
+                    print("   ", text, flush=True)
+        proc.wait()
+    except BaseException:
+        transaction.stop_process_group(proc)
+        _forget_reads()
+        raise
+    finally:
+        proc.stdout.close()
     if proc.returncode != 0:
-        # Sphinx reports a warning only when it reads the chapter; forget what was read
-        # so the next build reads everything again and cannot pass on a stale read.
-        (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        _forget_reads()
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
         for text in warnings:
             say(f"  {text}")
-        say("the last good website and PDF are untouched.")
+        say(UNTOUCHED)
         raise SystemExit(proc.returncode)
     say(f"{builder} built in {time.monotonic() - started:.1f} s")
+
+
+def _forget_reads() -> None:
+    """Sphinx reports a warning only when it reads the chapter, and an interrupted read may be half
+    saved: forget what was read so the next build reads everything again and cannot pass on a stale read."""
+    (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+
+
+UNTOUCHED = "the last good website, PDFs, Word file, checklist and figures/ are untouched."
 
 
 # Lines that say nothing to an author: ipykernel's transport notice, Jupyter Book's
@@ -120,30 +148,26 @@ def _commit_time() -> str:
     return str(int(max(p.stat().st_mtime for p in (ROOT / "chapters").glob("*.md"))))
 
 
-def publish_html() -> None:
-    """Swap the new website in whole: copy beside, add the PDF, then rename."""
-    fresh = HTML.with_name("html.new")
-    old = HTML.with_name("html.old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.copytree(WORK_OUT / "html", fresh)
-    # The downloads the landing page offers (casebook.edition): the manuscript, the supplementary
-    # material, the Word file, the data package and, once `make submission` made it, the bundle.
-    for made in (PDF, SUPPLEMENT_PDF, DOCX, BUILD / "downloads" / "case-data.zip", SUBMISSION_ZIP):
+def stage_html(pdf_made: Path | None) -> None:
+    """The website as this build made it, with its downloads and the checklist."""
+    site = STAGE / "html"
+    shutil.copytree(WORK_OUT / "html", site)
+    # The downloads the landing page offers (casebook.edition): the manuscript and the supplementary
+    # material (this build's, else the last good ones), the data package and, once `make submission`
+    # made it, the bundle. The Word file joins in stage_docx.
+    source = pdf_made if pdf_made else PDF
+    supplement = source.with_name(SUPPLEMENT_PDF.name) if pdf_made else SUPPLEMENT_PDF
+    for made, name in ((source, PDF.name), (supplement, SUPPLEMENT_PDF.name),
+                       (BUILD / "downloads" / "case-data.zip", "case-data.zip"), (SUBMISSION_ZIP, SUBMISSION_ZIP.name)):
         if made.exists():
-            shutil.copyfile(made, fresh / made.name)
-    if HTML.exists():
-        HTML.rename(old)
-    fresh.rename(HTML)
-    shutil.rmtree(old, ignore_errors=True)
-    say(f"website: {HTML.relative_to(ROOT)}/index.html")
+            shutil.copyfile(made, site / name)
+    made = WORK_OUT / "care-checklist.csv"
+    shutil.copyfile(made, STAGE / CARE_CSV.name)
+    shutil.copyfile(made, site / CARE_CSV.name)
 
 
 def report_care() -> None:
-    """Publish the filled checklist as CSV and say which items nothing reports."""
-    made = WORK_OUT / "care-checklist.csv"
-    shutil.copyfile(made, CARE_CSV)
-    shutil.copyfile(made, HTML / CARE_CSV.name)
+    """Say which items of the published checklist nothing reports."""
     with CARE_CSV.open(newline="", encoding="utf-8") as f:
         missing = [r["item"] + " " + r["topic"] for r in csv.DictReader(f) if r["where reported"] == care.NOT_REPORTED]
     say(f"CARE checklist: {CARE_CSV.relative_to(ROOT)}; not reported: {', '.join(missing) or 'none'}")
@@ -156,32 +180,59 @@ def make_pdfs() -> list[Path]:
         return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
     except RuntimeError as problem:
         say(f"PDF build FAILED: {problem}")
-        say("the last good website and PDFs are untouched.")
+        say(UNTOUCHED)
         raise SystemExit(1)
 
 
-def publish_pdf() -> None:
-    """Both PDFs, each copied beside and renamed, so neither is ever half-written."""
+def stage_pdfs() -> Path:
+    """Both PDFs into the staging folder; returns the manuscript's."""
+    folder = STAGE / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
     for made, dest in ((LATEX_OUT / "case-report.pdf", PDF), (LATEX_OUT / "supplementary.pdf", SUPPLEMENT_PDF)):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(".pdf.new")
-        shutil.copyfile(made, tmp)
-        tmp.replace(dest)
-        say(f"PDF: {dest.relative_to(ROOT)}")
+        shutil.copyfile(made, folder / dest.name)
+    return folder / PDF.name
 
 
-def publish_docx() -> None:
-    """The Word manuscript from the published website; a failure leaves the last good file."""
+def stage_docx(site: Path, figure_folder: Path) -> None:
+    """The Word manuscript from the website (this build's, or the last good one for `docx` alone)."""
     started = time.monotonic()
+    dest = STAGE / "docx" / DOCX.name
+    # word reads the figure PNGs from its module's FIGURES: point it at the set that matches `site`.
+    published, word.FIGURES = word.FIGURES, figure_folder
     try:
         # The commit's date, as for the PDF: the same sources give the same bytes.
-        word.write(DOCX, HTML, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time())
+        word.write(dest, site, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time())
     except word.WordError as problem:
-        say(f"Word file FAILED: {problem}; the last good {DOCX.relative_to(ROOT)} is untouched.")
+        say(f"Word file FAILED: {problem}; {UNTOUCHED}")
         raise SystemExit(1)
-    say(f"Word: {DOCX.relative_to(ROOT)} ({DOCX.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
-    if HTML.exists():
-        shutil.copyfile(DOCX, HTML / DOCX.name)  # the website offers the Word file (its landing page)
+    finally:
+        word.FIGURES = published
+    say(f"Word file made ({dest.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
+    if site == STAGE / "html":
+        shutil.copyfile(dest, site / DOCX.name)  # the website offers the Word file (its landing page)
+
+
+def stage_figures() -> None:
+    shutil.copytree(FIGURES_WORK, STAGE / "figures")
+
+
+def publish_staged() -> list[str]:
+    """Move everything in the staging folder into place, with Ctrl-C and SIGTERM held until done."""
+    done = []
+    with transaction.signals_held():
+        for made, dest in ((STAGE / "pdf" / PDF.name, PDF), (STAGE / "pdf" / SUPPLEMENT_PDF.name, SUPPLEMENT_PDF),
+                           (STAGE / "docx" / DOCX.name, DOCX), (STAGE / CARE_CSV.name, CARE_CSV)):
+            if made.exists():
+                transaction.replace_file(made, dest)
+                done.append(str(dest.relative_to(ROOT)))
+        if (STAGE / "figures").exists():
+            for made in sorted((STAGE / "figures").iterdir()):
+                transaction.replace_file(made, PUBLISHED_FIGURES / made.name)
+            done.append(f"{PUBLISHED_FIGURES.relative_to(ROOT)}/")
+        if (STAGE / "html").exists():
+            transaction.replace_folder(STAGE / "html", HTML)
+            done.append(f"{HTML.relative_to(ROOT)}/index.html")
+    return done
 
 
 def report_journal(target: str) -> None:
@@ -200,25 +251,65 @@ def report_journal(target: str) -> None:
         say(f"  {line}")
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
-    target = parser.parse_args(argv).target
+def check_chapters() -> None:
+    """Stop before anything is built when _toc.yml and the chapter files disagree, or a table is malformed."""
+    problems = lint.toc_entries_without_file(ROOT) + lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
+    if problems:
+        print(f"[book] {len(problems)} problem(s) in the chapters; nothing was built:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def build(target: str) -> None:
+    say(f"building the book in {ROOT}")
     check_data()
+    check_chapters()
+    transaction.clear_leftovers()
+    shutil.rmtree(STAGE, ignore_errors=True)
+    STAGE.mkdir(parents=True)
+    if not FIGURES_WORK.exists():
+        # Chapters whose results are cached are not executed and write no figure: start from the published set.
+        FIGURES_WORK.mkdir(parents=True)
+        for path in PUBLISHED_FIGURES.glob("*"):
+            shutil.copyfile(path, FIGURES_WORK / path.name)
+    pdf_made = None
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):
         jupyter_book("latex")
         make_pdfs()
         pages = care.write_pages(LATEX_OUT / "case-report.aux")
         say(f"CARE checklist: {len(pages)} marks located in the PDF")
-        publish_pdf()
+        pdf_made = stage_pdfs()
     if target in ("html", "all"):
         jupyter_book("html")
-        publish_html()
+        stage_html(pdf_made)
+    if target in ("pdf", "html", "all"):
+        stage_figures()
+    if target == "all":
+        stage_docx(STAGE / "html", STAGE / "figures")
+    elif target == "docx":
+        stage_docx(HTML, PUBLISHED_FIGURES)
+    for item in publish_staged():
+        say(f"published: {item}")
+    shutil.rmtree(STAGE, ignore_errors=True)
+    if target in ("html", "all"):
         report_care()
-    if target in ("docx", "all"):
-        publish_docx()
     report_journal(target)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
+    target = parser.parse_args(argv).target
+    transaction.stop_on_signals()
+    try:
+        with transaction.one_build_at_a_time(say):
+            build(target)
+    except transaction.Interrupted as stop:
+        print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
+              f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)
+        raise SystemExit(stop.exit_code)
 
 
 if __name__ == "__main__":

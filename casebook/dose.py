@@ -7,7 +7,6 @@ kick-off time for repopulation, so no time factor is applied.
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 

@@ -183,6 +183,7 @@ def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
                        'add it, e.g. title: "A title"', line=odd[0])
     if "mapping values are not allowed" in problem:
         key, _, rest = source.partition(": ")
+        rest = rest.split(" #", 1)[0]  # a comment after the value stays outside the quotes
         example = f'{key.strip()}: "{rest.strip()}"' if rest and '"' not in rest else 'title: "Case report: a new finding"'
         return Problem(name, None, None, None, "a value with a colon in it to be in double quotes; "
                        f"write it as {example}", line=at)

@@ -1,0 +1,141 @@
+"""One build at a time, stoppable, publishing everything it made together or nothing.
+
+- A lock (flock on _build/.lock): a second build in the same folder waits for the first,
+  and says so, instead of both writing the same files.
+- Ctrl-C (SIGINT) and SIGTERM raise Interrupted wherever the build is; the build stops its
+  child processes and exits with a message, leaving the published outputs as they were.
+- Every output is made in _build/.stage first; `publish` moves the whole set into place
+  with signals held back, so a reader never sees a new PDF beside an old website.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+from casebook.paths import BUILD, LOCK
+
+
+class Interrupted(Exception):
+    """The build was asked to stop (Ctrl-C or SIGTERM)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+_held: list[int] = []  # signals received while the publish step held them back
+_holding = [False]
+
+
+def _raise(signum, frame):
+    if _holding[0]:
+        _held.append(signum)
+        return
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """Make Ctrl-C and SIGTERM stop the build (the default SIGTERM would skip the clean-up)."""
+    signal.signal(signal.SIGINT, _raise)
+    signal.signal(signal.SIGTERM, _raise)
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and SIGTERM back while files are moved into place; they take effect after."""
+    # Python runs signal handlers in the main thread; the handler records the signal instead of
+    # raising while _holding is set (a signal mask would not cover the process's other threads).
+    _holding[0] = True
+    try:
+        yield
+    finally:
+        _holding[0] = False
+    if _held:
+        signum = _held[0]
+        _held.clear()
+        raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(say, lock: Path = LOCK):
+    """Hold the folder's build lock; wait, with a message, while another build holds it."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            say(f"another build is running in this folder (process {holder}); waiting for it to finish ...")
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the kernel releases it if that build dies, however it dies
+            say("the other build finished; building now")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def stop_process_group(proc, grace: float = 5.0) -> None:
+    """Stop a child started in its own session, and everything it started, within a few seconds."""
+    if proc.poll() is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return
+            time.sleep(0.1)
+
+
+def discard(folder: Path) -> None:
+    """Remove a folder out of the way: renamed first, so a folder that cannot be deleted never blocks a build."""
+    if not folder.exists():
+        return
+    trash = BUILD / ".trash"
+    trash.mkdir(parents=True, exist_ok=True)
+    target = trash / f"{folder.name}-{os.getpid()}-{time.monotonic_ns()}"
+    folder.rename(target)
+    shutil.rmtree(target, ignore_errors=True)
+
+
+def clear_leftovers() -> None:
+    """Remove what an interrupted or half-failed publish may have left; none of it is ever reused."""
+    for name in ("html.old", "html.new"):
+        with contextlib.suppress(OSError):
+            discard(BUILD / name)
+    shutil.rmtree(BUILD / ".trash", ignore_errors=True)
+
+
+def replace_file(made: Path, dest: Path, keep: bool = False) -> None:
+    """Put one file in place by rename, so it is never seen half-written; keep=True leaves `made` where it is."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if keep:
+        tmp = dest.with_name(f".{dest.name}.new")
+        shutil.copyfile(made, tmp)
+        os.replace(tmp, dest)
+    else:
+        os.replace(made, dest)
+
+
+def replace_folder(made: Path, dest: Path) -> None:
+    """Swap a folder in whole: the old one is renamed to a fresh name in _build/.trash, then removed."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        discard(dest)
+    made.rename(dest)
