@@ -66,7 +66,9 @@ def glue_data_dictionary(folder=DATA) -> None:
 
 def glue_key_list(folder=DATA) -> None:
     """Glue the list of every fact key with its value and source ('glue_keys')."""
-    glue("glue_keys", Markdown(markdown_table(facts.key_list(load_case(folder)))), display=False)
+    keys = facts.key_list(load_case(folder))
+    lines = [f"- `{r.Key}`: {escape(r.Value)} ({escape(r.Source)})" for r in keys.itertuples()]
+    glue("glue_keys", Markdown("\n".join(lines)), display=False)
 
 
 def glue_dose_table(folder=DATA) -> None:
