@@ -24,8 +24,6 @@ from casebook.paths import ROOT
 
 CONFIG = ROOT / "_config.yml"
 CITATION_CFF = ROOT / "CITATION.cff"
-# What html_baseurl says until someone sets the real address (README: "Publishing the website").
-PLACEHOLDER_HOST = "OWNER.github.io"
 # The website's downloads, relative to its root (casebook.build copies them there).
 PDF_NAME = "case-report.pdf"
 SUPPLEMENT_NAME = "supplementary.pdf"
@@ -40,10 +38,6 @@ def base_url(config: dict | None = None) -> str:
     config = config or yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     url = config["sphinx"]["config"]["html_baseurl"]
     return url if url.endswith("/") else url + "/"
-
-
-def is_placeholder(url: str) -> bool:
-    return PLACEHOLDER_HOST.lower() in url.lower()
 
 
 def commit(root=ROOT) -> tuple[str, dt.date]:
