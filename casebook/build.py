@@ -197,16 +197,13 @@ def stage_docx(site: Path, figure_folder: Path) -> None:
     """The Word manuscript from the website (this build's, or the last good one for `docx` alone)."""
     started = time.monotonic()
     dest = STAGE / "docx" / DOCX.name
-    # word reads the figure PNGs from its module's FIGURES: point it at the set that matches `site`.
-    published, word.FIGURES = word.FIGURES, figure_folder
     try:
-        # The commit's date, as for the PDF: the same sources give the same bytes.
-        word.write(dest, site, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time())
+        # The commit's date, as for the PDF: the same sources give the same bytes. The figure PNGs
+        # are the set that matches `site` (this build's staged figures, or the published ones).
+        word.write(dest, site, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(), figures_folder=figure_folder)
     except word.WordError as problem:
         say(f"Word file FAILED: {problem}; {UNTOUCHED}")
         raise SystemExit(1)
-    finally:
-        word.FIGURES = published
     say(f"Word file made ({dest.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
     if site == STAGE / "html":
         shutil.copyfile(dest, site / DOCX.name)  # the website offers the Word file (its landing page)

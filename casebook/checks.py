@@ -141,7 +141,7 @@ def response(case: Case) -> list[Finding]:
             out.append(Finding(where[0], NOT_CHECKED, *where[1:], f"{said}; no measurement recorded"))
             continue
         for m in here.itertuples():
-            earlier = list(history[(history["lesion_id"] == m.lesion_id) & (history["when"] < m.when)]["size_cm"])
+            earlier = recist.earlier_sizes(history, m)
             derived = recist.category(earlier, m.size_cm)
             if derived is None:
                 out.append(Finding(where[0], NOT_CHECKED, *where[1:],

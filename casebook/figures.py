@@ -274,10 +274,6 @@ def draw(case: Case, name: str) -> plt.Figure:
 
 # --- Alt text: what each figure shows, in words, from the same data (casebook.sphinxext.alt_text) ---
 
-def _month(value: str, precision: str) -> str:
-    return dates.format_long(value, precision)
-
-
 def _on(value: str, precision: str) -> str:
     """'on 21 July 2023' or 'in July 2023'."""
     return ("on " if precision == "day" else "in ") + dates.format_long(value, precision)
@@ -292,9 +288,9 @@ def course_alt(case: Case) -> str:
     st = case.systemic_therapy
     courses = []
     for r in st.itertuples():
-        span = f"from {_month(r.start, r.start_precision)}"
+        span = f"from {dates.format_long(r.start, r.start_precision)}"
         if r.end:
-            span += f" to {_month(r.end, r.end_precision)}" + (", continuing" if r.status_at_end == "ongoing" else "")
+            span += f" to {dates.format_long(r.end, r.end_precision)}" + (", continuing" if r.status_at_end == "ongoing" else "")
         courses.append(f"{r.agent} {span}, {r.cycles} cycles")
     rt = [f"{r.technique} {r.total_dose_gy:g} Gy in {r.fractions} fractions {_on(r.start, r.start_precision)}"
           for r in case.radiotherapy.itertuples()]
@@ -304,8 +300,8 @@ def course_alt(case: Case) -> str:
     for r in case.imaging.itertuples():
         m = marks.loc[r.imaging_id]
         said = {response.STATED: m.category, response.DERIVED: f"{m.category} (derived from the sizes)"}.get(m.basis, m.label)
-        scans.append(f"{r.modality} in {_month(r.date, r.date_precision)}: {said}")
-    events = [f"grade {r.grade} {r.term} in {_month(r.date, r.date_precision)}" for r in case.adverse_events.itertuples()]
+        scans.append(f"{r.modality} in {dates.format_long(r.date, r.date_precision)}: {said}")
+    events = [f"grade {r.grade} {r.term} in {dates.format_long(r.date, r.date_precision)}" for r in case.adverse_events.itertuples()]
     return (f"Timeline chart with five rows. Systemic therapy: {_list(courses)}. Radiotherapy: {_list(rt)}. "
             f"Surgery and biopsy: {_list(procedures)}. Imaging: {_list(scans)}. Adverse events: {_list(events)}.")
 
@@ -330,17 +326,18 @@ def dose_alt(case: Case) -> str:
                            for ab in marked)
         lines.append(f"{c['technique']} ({c['total_gy']:g} Gy in {c['fractions']} fractions of {c['dpf_gy']:g} Gy): {values}")
     lo, hi = case.radiobiology["low_dose_definition"]["total_dose_gy"]
+    courses = _list(lines)
     return (f"Line chart of EQD2 against alpha/beta from 0.5 to 20 Gy, log scale, one line per course. "
-            f"{_list(lines)[:1].upper()}{_list(lines)[1:]}. A shaded band marks the low-dose range of total dose, {lo:g} to {hi:g} Gy.")
+            f"{courses[:1].upper()}{courses[1:]}. A shaded band marks the low-dose range of total dose, {lo:g} to {hi:g} Gy.")
 
 
 def nodule_alt(case: Case) -> str:
     """The treated nodule's size chart, in words, with the RECIST limits drawn."""
     course = low_dose_response(case)
-    sizes = [f"{s.size_cm:g} cm in {_month(s.date, s.precision)}" for s in course.sizes.itertuples()]
+    sizes = [f"{s.size_cm:g} cm in {dates.format_long(s.date, s.precision)}" for s in course.sizes.itertuples()]
     limits = response.thresholds(list(course.sizes["size_cm"]))
     pd_limits = ", then ".join(f"{v:.2f} cm" for v in limits["pd_limit_cm"])
-    complete = [f"{c.modality} in {_month(c.date, c.date_precision)}" for c in course.complete.itertuples()]
+    complete = [f"{c.modality} in {dates.format_long(c.date, c.date_precision)}" for c in course.complete.itertuples()]
     return (f"Line chart of the treated nodule's longest diameter over time: {_list(sizes)}, with the "
             f"{course.rt.technique} course shaded. A dashed partial-response line at {limits['pr_limit_cm'].iloc[0]:.2f} cm "
             f"and a dotted progression line at {pd_limits}. Triangles mark the scans reporting complete response, "

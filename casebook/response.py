@@ -68,12 +68,17 @@ def lesion_history(case: Case) -> pd.DataFrame:
     return frame.sort_values("when", kind="stable").reset_index(drop=True)
 
 
+def earlier_sizes(history: pd.DataFrame, row) -> list[float]:
+    """Sizes of the same lesion on scans before this one, in time order (the first is the baseline)."""
+    return list(history[(history["lesion_id"] == row.lesion_id) & (history["when"] < row.when)]["size_cm"])
+
+
 def derived(case: Case) -> dict[str, list[tuple[str, float, float, str]]]:
     """imaging_id -> [(lesion, earlier sizes' baseline, size, category)] for each measured lesion with an earlier size."""
     history = lesion_history(case)
     out: dict[str, list] = {}
     for r in history.itertuples():
-        earlier = list(history[(history["lesion_id"] == r.lesion_id) & (history["when"] < r.when)]["size_cm"])
+        earlier = earlier_sizes(history, r)
         found = category(earlier, r.size_cm)
         if found:
             out.setdefault(r.imaging_id, []).append((r.lesion_id, earlier[0], r.size_cm, found))

@@ -181,7 +181,8 @@ def reference_list(section: Tag) -> None:
         wrapper.unwrap()
 
 
-def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None = None) -> str:
+def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None = None,
+                    figures_folder: Path = FIGURES) -> str:
     """One built page's article body, ready for pandoc."""
     path = folder / f"{page}.html"
     if not path.exists():
@@ -190,7 +191,7 @@ def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None =
     drop_furniture(section)
     plain_numbers(section)
     reference_list(section)
-    figures_as_png(section, FIGURES)
+    figures_as_png(section, figures_folder)
     column_widths(section)
     anchored_tables(section)
     local_links(section, page, included or pages())
@@ -213,10 +214,10 @@ def title_block(meta: dict) -> str:
     return "\n".join(parts)
 
 
-def document(meta: dict, folder: Path = HTML) -> str:
+def document(meta: dict, folder: Path = HTML, figures_folder: Path = FIGURES) -> str:
     """The whole manuscript as one HTML document: title (pandoc's Title style), title block, pages in order."""
     included = pages()
-    body = [manuscript_body(p, folder, included) for p in included]
+    body = [manuscript_body(p, folder, included, figures_folder) for p in included]
     return (f"<html><head><meta charset='utf-8'><title>{html.escape(meta['title'])}</title></head><body>\n"
             + title_block(meta) + "\n" + "\n".join(body) + "\n</body></html>")
 
@@ -269,8 +270,8 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
     tmp.replace(dest)
 
 
-def write(dest: Path = DOCX, folder: Path = HTML, epoch: str | None = None) -> Path:
+def write(dest: Path = DOCX, folder: Path = HTML, epoch: str | None = None, figures_folder: Path = FIGURES) -> Path:
     """Build the Word manuscript from the published website."""
     meta = manuscript.load()
-    convert(document(meta, folder), dest, bool(meta.get("line_numbers", True)), epoch)
+    convert(document(meta, folder, figures_folder), dest, bool(meta.get("line_numbers", True)), epoch)
     return dest
