@@ -86,16 +86,19 @@ book: venv tex pandoc ## Set up, then build the website, the PDF and the Word fi
 submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
-test: book test-deps tools ## Build, then run every test
+test: book test-deps tools lint ## Build, lint, then run every test
 	$(PY) -m pytest
+
+lint: venv ## Check the code with ruff (pinned; rules in pyproject.toml)
+	$(PY) -m ruff check casebook tests
 
 bench: venv tex ## Time the author's loop (nothing changed, a sentence, a data value, clean) on a copy: _build/bench.csv
 	$(PY) -m casebook.bench
 
-check: venv ## Fast lane: the tests that need no build (unit, property, data validation)
+check: venv lint ## Fast lane: the tests that need no build (unit, property, data validation)
 	$(PY) -m pytest -q -m "not book and not browser and not slow"
 
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book submission test check bench clean
+.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book submission test lint check bench clean

@@ -58,7 +58,7 @@ def check_data() -> None:
         journal.load_profile(journal.profile_path(meta))
     except journal.ProfileError as exc:
         print(f"[book] {exc}; nothing was built.", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     todo = manuscript.missing(meta)
     if todo:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
@@ -127,7 +127,9 @@ UNTOUCHED = "the last good website, PDFs, Word file, checklist and figures/ are 
 # banner (which names the work folder, not the published one) and LaTeX box noise.
 _NOISE = ("Kernel is running over TCP", "=====", "Finished generating", "Your book's", "_build/.work/_build",
           "You can look at your book", "Or paste this line", "file://", "\\TU/", "Underfull", "Overfull",
-          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Column widths have changed", "LaTeX Warning: Reference", "LaTeX Warning: Hyper reference", "There were undefined references", "on input line", "Executing notebook using", "ParserConfig(")
+          "Package cmap", "Rerun", "rerunfilecheck", "Label(s) may have changed", "Column widths have changed",
+          "LaTeX Warning: Reference", "LaTeX Warning: Hyper reference", "There were undefined references", "on input line",
+          "Executing notebook using", "ParserConfig(")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -181,7 +183,7 @@ def make_pdfs() -> list[Path]:
     except RuntimeError as problem:
         say(f"PDF build FAILED: {problem}")
         say(UNTOUCHED)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
 
 
 def stage_pdfs() -> Path:
@@ -203,7 +205,7 @@ def stage_docx(site: Path, figure_folder: Path) -> None:
         word.write(dest, site, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(), figures_folder=figure_folder)
     except word.WordError as problem:
         say(f"Word file FAILED: {problem}; {UNTOUCHED}")
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     say(f"Word file made ({dest.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
     if site == STAGE / "html":
         shutil.copyfile(dest, site / DOCX.name)  # the website offers the Word file (its landing page)
@@ -306,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     except transaction.Interrupted as stop:
         print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)
-        raise SystemExit(stop.exit_code)
+        raise SystemExit(stop.exit_code) from None
 
 
 if __name__ == "__main__":

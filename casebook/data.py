@@ -253,7 +253,8 @@ def _date_advice(value: str) -> str:
         elif b > 12 >= a:
             suggestion = iso(year, a, b)  # month first, as in the USA
         else:
-            return f"{DATE_FORM}; {t} could be either day/month or month/day, so write it as {iso(year, b, a) or '2023-07-21'} or {iso(year, a, b) or '2023-07-21'}"
+            first, second = iso(year, b, a) or '2023-07-21', iso(year, a, b) or '2023-07-21'
+            return f"{DATE_FORM}; {t} could be either day/month or month/day, so write it as {first} or {second}"
     elif m := re.fullmatch(r"(\d{1,2})[./-](\d{4})", t):
         suggestion = iso(int(m[2]), int(m[1]))
     elif m := re.fullmatch(r"(\d{4})[./-](\d{1,2})(?:[./-](\d{1,2}))?", t):

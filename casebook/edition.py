@@ -175,7 +175,8 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <h1>{e(meta['title'])}</h1>
 <p class="edition-authors"><strong>Authors:</strong> {e(authors_text(meta))}</p>
 <p class="edition-affiliations"><strong>Affiliations:</strong> {e('; '.join(affiliations) or manuscript.TBC)}</p>
-<p class="edition-version"><strong>Version</strong> {e(version)} of <time datetime="{date.isoformat()}">{date.strftime('%-d %B %Y')}</time></p>
+<p class="edition-version"><strong>Version</strong> {e(version)} of
+<time datetime="{date.isoformat()}">{date.strftime('%-d %B %Y')}</time></p>
 <p class="edition-doi"><strong>Published report:</strong> {e(report['journal'])}, {report['year']},
 <a href="{e(doi_url(meta))}">doi:{e(str(report['doi']))}</a></p>
 <p class="edition-what">{e(' '.join(meta['edition'].split()))}</p>

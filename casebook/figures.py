@@ -50,7 +50,8 @@ def dose_figure(case: Case) -> plt.Figure:
         fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 62), layout="constrained")
         lo, hi = definition["total_dose_gy"]
         ax.axhspan(lo, hi, color="#dddddd", zorder=0)
-        ax.text(19.8, hi * 0.93, f"low-dose range of the total\n({lo:g}-{hi:g} Gy at ≤{definition['dose_per_fraction_gy'][1]:g} Gy per fraction)",
+        per_fraction = definition['dose_per_fraction_gy'][1]
+        ax.text(19.8, hi * 0.93, f"low-dose range of the total\n({lo:g}-{hi:g} Gy at ≤{per_fraction:g} Gy per fraction)",
                 ha="right", va="top", fontsize=7)
         for i, c in enumerate(summary.to_dict("records")):
             colour = OKABE_ITO[i % len(OKABE_ITO)]
@@ -101,7 +102,7 @@ def course_figure(case: Case) -> plt.Figure:
         agents = sorted(set(st["agent"]))
         hatches = {a: h for a, h in zip(agents, ["", "////", "...."])}
         colours = {a: OKABE_ITO[i] for i, a in enumerate(agents)}
-        for i, (_, r) in enumerate(st.iterrows()):
+        for _, r in st.iterrows():
             start = _when(r.start, r.start_precision)
             if r.end:
                 end, note = _when(r.end, r.end_precision), ""
@@ -122,7 +123,7 @@ def course_figure(case: Case) -> plt.Figure:
         ends = st[st["status_at_end"] == "held"]
         for _, r in ends.iterrows():
             held = _when(r.end, r.end_precision)
-            after = st[st["start"].map(lambda v: v > r.end[:7])]
+            after = st[st["start"] > r.end[:7]]
             if not after.empty:
                 resume = min(_when(a.start, a.start_precision) for a in after.itertuples())
                 ax.axvspan(held, resume, color="#eeeeee", zorder=0)
@@ -193,7 +194,8 @@ def nodule_figure(case: Case) -> plt.Figure:
         ax.text(right, pr - 0.04, f"partial response: ≤ {pr:.2f} cm\n(baseline −{response.PR_DECREASE:.0%})",
                 va="top", ha="right", fontsize=6)
         first = limits["pd_limit_cm"].iloc[0]
-        ax.text(steps[0] + (steps[1] - steps[0]) / 2, first, f"progression: ≥ {first:.2f} cm\n(nadir +{response.PD_INCREASE:.0%}, ≥ {response.PD_ABSOLUTE_CM * 10:g} mm)",
+        ax.text(steps[0] + (steps[1] - steps[0]) / 2, first, (f"progression: ≥ {first:.2f} cm\n"
+                 f"(nadir +{response.PD_INCREASE:.0%}, ≥ {response.PD_ABSOLUTE_CM * 10:g} mm)"),
                 va="bottom", ha="center", fontsize=6)
         if len(limits) > 1:
             last = limits["pd_limit_cm"].iloc[-1]

@@ -137,7 +137,7 @@ def main(meta_path: Path = manuscript.MANUSCRIPT, dest: Path = ZIP, counts_folde
         found = problems(meta_path, counts_folder)
     except (journal.ProfileError, FileNotFoundError) as exc:
         print(f"[submission] {exc}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     if found:
         print(f"[submission] not written: {len(found)} problem(s) for the journal "
               f"(fix them, then run make submission again):", file=sys.stderr)

@@ -29,11 +29,13 @@ from casebook.paths import DOCX, FIGURES, HTML, ROOT
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
 # Section properties of the Word file: A4 like the PDF, 2.5 cm margins, and (for review)
 # a line number on every line, counted through the whole document as the PDF counts them.
-PAGE = '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0"/>'
+PAGE = ('<w:pgSz w:w="11906" w:h="16838"/>'
+        '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0"/>')
 LINE_NUMBERS = '<w:lnNumType w:countBy="1" w:restart="continuous"/>'
 # Tables ruled above and below, as the PDF's booktabs tables are (pandoc's style rules only the header).
 TABLE_STYLE = re.compile(r'(w:styleId="Table">.*?<w:tblInd w:w="0" w:type="dxa" />)', re.S)
-TABLE_RULES = '<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>'
+TABLE_RULES = ('<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+               '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>')
 
 
 class WordError(Exception):

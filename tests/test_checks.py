@@ -32,7 +32,8 @@ def test_sbrt_fits_its_month(case):
 
 def test_cycle_counts_of_this_case(case):
     found = checks.cycles(case)
-    assert status(found, "cycles", "nivo_adj") == (checks.CONSISTENT, "16 cycles every 2 weeks from 2021-03 to 2021-10: the dates allow 14 to 18 on schedule")
+    assert status(found, "cycles", "nivo_adj") == (checks.CONSISTENT,
+        "16 cycles every 2 weeks from 2021-03 to 2021-10: the dates allow 14 to 18 on schedule")
     assert status(found, "cycles", "pembro_1")[0] == checks.CONSISTENT
     assert status(found, "cycles", "pembro_2")[0] == checks.NOT_CHECKED  # no interval stated
 

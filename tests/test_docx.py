@@ -60,7 +60,8 @@ def pdf_manuscript(pdf) -> str:
 def body_and_references(document) -> tuple[str, list[str]]:
     """The Word file's text before the References heading, and the reference list's entries."""
     paragraphs = [p for p in document.iter_inner_content()]
-    start = next(i for i, p in enumerate(paragraphs) if isinstance(p, Paragraph) and p.style.name == "Heading 1" and text(p) == "References")
+    start = next(i for i, p in enumerate(paragraphs)
+                 if isinstance(p, Paragraph) and p.style.name == "Heading 1" and text(p) == "References")
     body = []
     for block in paragraphs[:start]:
         body += [text(block)] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row.cells]
@@ -137,7 +138,8 @@ def test_tables_are_word_tables_with_their_numbered_captions(document):
     items = blocks(document)
     captions = [caption_of(i, items) for i, b in enumerate(items) if isinstance(b, Table)]
     html = [BeautifulSoup((HTML / f"{page}.html").read_text(encoding="utf-8"), "html.parser") for page in manuscript_pages()]
-    expected = [re.sub(r"\s+", " ", c.select_one(".caption-text").get_text()).strip() for soup in html for c in soup.select("article table caption")]
+    expected = [re.sub(r"\s+", " ", c.select_one(".caption-text").get_text()).strip()
+                for soup in html for c in soup.select("article table caption")]
     assert len(expected) >= 2
     assert captions == [f"Table {n}: {c}" for n, c in enumerate(expected, 1)]
 

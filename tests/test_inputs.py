@@ -61,7 +61,8 @@ SOURCE_BAD_INPUTS = {
                                           {line_of("references.bib", BIB_YEAR), line_of("references.bib", BIB_YEAR) + 1}, None,
                                           "in the entry gagnier2013care"),
     "bib: citation key used twice": (replace("references.bib", "@article{riley2017care,", "@article{gagnier2013care,"), "references.bib",
-                                     {line_of("references.bib", "@article{riley2017care,")}, None, "'gagnier2013care' is used by two entries"),
+                                     {line_of("references.bib", "@article{riley2017care,")}, None,
+                                     "'gagnier2013care' is used by two entries"),
     "_config.yml: colon inside a value": (replace("_config.yml", "  favicon: _static/favicon.svg", "  favicon: icon: _static/favicon.svg"),
                                           "_config.yml", {line_of("_config.yml", "favicon:")}, None,
                                           'favicon: "icon: _static/favicon.svg"'),
@@ -85,11 +86,13 @@ SOURCE_BAD_INPUTS = {
     "manuscript.yaml: misspelt key": (replace("manuscript.yaml", "keywords:", "keyword:"), "manuscript.yaml",
                                       {line_of("manuscript.yaml", "keywords:")}, "keyword", "only the keys"),
     "manuscript.yaml: switch not true or false": (replace("manuscript.yaml", "line_numbers: true", "line_numbers: yes please"),
-                                              "manuscript.yaml", {line_of("manuscript.yaml", "line_numbers")}, "line_numbers", "true or false"),
+                                              "manuscript.yaml", {line_of("manuscript.yaml", "line_numbers")}, "line_numbers",
+                                              "true or false"),
     "journal profile: key given twice": (replace(PROFILE, "article_type: Case Report", "article_type: Case Report\narticle_type: Review"),
                                          PROFILE, {line_of(PROFILE, "article_type") + 1}, None, "given on line"),
     "journal profile: limit written as a decimal": (replace(PROFILE, "max: 3000", "max: 3000.0"), PROFILE,
-                                                    {line_of(PROFILE, "max: 3000")}, "limits.main_text_words.max", "without a decimal point"),
+                                                    {line_of(PROFILE, "max: 3000")}, "limits.main_text_words.max",
+                                                    "without a decimal point"),
 }
 
 

@@ -203,7 +203,8 @@ def test_every_page_head_carries_citation_metadata(html_pages, name):
     [og] = data["opengraph"]
     assert og["og:site_name"] == META["title"] and og["@type"] == "article" and og["og:url"] == page_url
     assert og["og:description"] == " ".join(META["edition"].split())
-    assert og["og:title"] == (META["title"] if name == "chapters/abstract" else f"{' '.join(soup.select_one('article h1').get_text(' ', strip=True).rstrip('#').split())} — {META['title']}")
+    heading = " ".join(soup.select_one("article h1").get_text(" ", strip=True).rstrip("#").split())
+    assert og["og:title"] == (META["title"] if name == "chapters/abstract" else f"{heading} — {META['title']}")
     # The canonical link follows html_baseurl.
     assert head.find("link", rel="canonical")["href"] == page_url
 
@@ -274,7 +275,8 @@ def test_citation_cff_is_valid_for_cffconvert():
 def test_cffconvert_rejects_a_broken_citation_file(tmp_path):
     # The check can fail: the same file without its title is refused.
     broken = tmp_path / "CITATION.cff"
-    broken.write_text("".join(l for l in (ROOT / "CITATION.cff").read_text().splitlines(True) if not l.startswith("title:")))
+    lines = (ROOT / "CITATION.cff").read_text().splitlines(True)
+    broken.write_text("".join(line for line in lines if not line.startswith("title:")))
     result = subprocess.run([str(TOOLS / "cffconvert"), "--validate", "-i", str(broken)], capture_output=True, text=True)
     assert result.returncode != 0
 
@@ -315,8 +317,9 @@ def test_workflow_tests_every_push_and_deploys_the_default_branch_to_pages():
 
 
 def test_deploy_refuses_a_placeholder_base_url():
-    run = lambda url: subprocess.run([sys.executable, "-m", "casebook.edition", "check-baseurl", url], cwd=ROOT,
-                                     capture_output=True, text=True).returncode
+    def run(url):
+        return subprocess.run([sys.executable, "-m", "casebook.edition", "check-baseurl", url], cwd=ROOT,
+                              capture_output=True, text=True).returncode
     assert run(BASE) == 0 and run(BASE.rstrip("/")) == 0
     assert run("https://someone.github.io/elsewhere/") == 1
 

@@ -74,7 +74,8 @@ def test_rebuild_with_nothing_changed_executes_nothing_and_is_fast(book):
 
 def test_a_data_edit_reaches_table1_prose_and_pdf(book):
     path = book / "data" / "measurements.csv"
-    path.write_text(path.read_text().replace("m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.4,", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.3,"))
+    row = "m_nodule_sep,mesenteric_nodule,ct_2023_09,,"
+    path.write_text(path.read_text().replace(row + "1.4,", row + "1.3,"))
     imaging = book / "data" / "imaging.csv"
     imaging.write_text(imaging.read_text().replace("no recurrence during the drug holiday", HOSTILE))
     result, _ = build(book)

@@ -58,7 +58,7 @@ def test_a_signal_stops_the_build_within_seconds_and_publishes_nothing(book, how
         out, err = proc.communicate(timeout=60)  # generous: the build stops its children within a few seconds
     except subprocess.TimeoutExpired:
         proc.kill()
-        raise AssertionError(f"the build did not stop within 60 s of {how}")
+        raise AssertionError(f"the build did not stop within 60 s of {how}") from None
     assert proc.returncode != 0
     assert f"stopped by {how}" in err
     assert "nothing was published" in err

@@ -146,7 +146,8 @@ def merge(app, env, docnames, other):
     captions = getattr(other, "supplementary_captions", {})
     env.supplementary_captions = {**getattr(env, "supplementary_captions", {}),
                                   **{d: captions[d] for d in docnames if d in captions}}
-    env.supplementary_list_docs = getattr(env, "supplementary_list_docs", set()) | (getattr(other, "supplementary_list_docs", set()) & set(docnames))
+    theirs = getattr(other, "supplementary_list_docs", set()) & set(docnames)
+    env.supplementary_list_docs = getattr(env, "supplementary_list_docs", set()) | theirs
 
 
 def setup(app):
