@@ -19,7 +19,8 @@ import pickle
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -91,7 +92,11 @@ class Case:
     patient: dict
     radiobiology: dict
     tables: dict[str, pd.DataFrame]
-    resources: dict[str, dict] = field(default_factory=dict)  # table name -> its resource in datapackage.json
+    resources: dict[str, dict] = dataclasses.field(default_factory=dict)  # table name -> its resource in datapackage.json
+
+    def __post_init__(self):
+        if not self.resources:  # a Case made by hand (tests): the schema of its folder
+            self.resources = {r["name"]: r for r in schema(self.folder)["resources"]}
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
