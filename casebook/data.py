@@ -18,6 +18,7 @@ import os
 import pickle
 import re
 import shutil
+import sys
 import tempfile
 import dataclasses
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ import pandas as pd
 
 from casebook import dates, inputs
 from casebook.inputs import Problem  # noqa: F401  (part of this module's interface)
-from casebook.paths import DATA, WORK
+from casebook.paths import DATA, ROOT, WORK
 
 PACKAGE = "datapackage.json"
 PATIENT = "patient.yaml"
@@ -665,3 +666,72 @@ def package_zip(folder: Path, dest: Path) -> Path:
     """The whole data package as one zip."""
     files = {f"data/{p.name}": p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
     return write_zip(dest, files)
+
+
+# --- which files a chapter's code reads (casebook.sphinxext.rebuild) ----------------------
+
+READS = WORK / "reads"  # <docname>.json: the files of the book one chapter's kernel opened or listed
+DOCNAME = "CASEBOOK_DOCNAME"  # set by casebook.sphinxext.rebuild while Sphinx reads (and executes) a chapter
+# Not dependencies of a chapter of their own: the package and manuscript.yaml re-read every chapter anyway.
+NOT_READS = ("_build", ".venv", ".git", "casebook")
+
+
+def reads_file(docname: str) -> Path:
+    return READS / (docname.replace("/", "--") + ".json")
+
+
+def book_path(path) -> str | None:
+    """A path the audit hook saw, as a path in the book ('data/imaging.csv'), or None outside it."""
+    try:
+        full = Path(os.path.abspath(os.fsdecode(path)))
+        rel = full.relative_to(ROOT).as_posix()
+    except (TypeError, ValueError):
+        return None  # a file descriptor, or outside the book
+    return None if rel.split("/")[0] in NOT_READS or "__pycache__" in rel else rel
+
+
+def _on_import_path(path) -> bool:
+    try:
+        folder = os.path.abspath(os.fsdecode(path))
+    except TypeError:
+        return False
+    return any(os.path.abspath(entry or ".") == folder for entry in sys.path if isinstance(entry, str))
+
+
+def read_recorder(on_new_path) -> object:
+    """An audit hook calling on_new_path(rel) the first time a file or folder of the book is opened or listed."""
+    seen: set[str] = set()
+
+    def hook(event: str, args: tuple) -> None:
+        if event not in ("open", "os.listdir", "os.scandir"):
+            return
+        path = args[0] if args and args[0] is not None else "."
+        if event != "open" and _on_import_path(path):
+            return  # the import system listing a folder of sys.path: not something the code read
+        rel = book_path(path)
+        if rel is not None and rel not in seen:
+            seen.add(rel)
+            on_new_path(rel)
+
+    return hook
+
+
+def _record_kernel_reads(docname: str) -> None:
+    """In a chapter's kernel: keep its reads file up to date, so it is complete whenever the kernel stops."""
+    target = reads_file(docname)
+    paths: list[str] = []
+
+    def write(rel: str | None = None) -> None:
+        if rel is not None:
+            paths.append(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"docname": docname, "reads": sorted(paths)}), encoding="utf-8")
+        os.replace(tmp, target)
+
+    write()
+    sys.addaudithook(read_recorder(write))
+
+
+if os.environ.get(DOCNAME) and "ipykernel" in sys.modules:  # a chapter's kernel, not Sphinx's own process
+    _record_kernel_reads(os.environ[DOCNAME])
