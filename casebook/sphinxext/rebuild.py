@@ -67,7 +67,7 @@ def _source_read(app, docname, source):
     """Before the chapter is parsed (and its notebook executed): name it for its kernel, forget old reads."""
     os.environ[data.DOCNAME] = docname
     data.reads_file(docname).unlink(missing_ok=True)
-    _reading.update(doc=docname, paths=set(), code="{code-cell}" in source[0])
+    _reading.update(doc=docname, paths=set(), code="{code-cell}" in source[0] or '"cell_type": "code"' in source[0])
 
 
 def _doctree_read(app, doctree):
