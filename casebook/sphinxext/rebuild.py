@@ -1,12 +1,11 @@
-"""Re-read (and so re-execute) a chapter when its text, the package, manuscript.yaml or a file its code read changed.
+"""Re-read (and so re-execute) a chapter when its text, the package, manuscript.yaml or a file its code read changed."""
 
-While Sphinx reads a chapter, the files of the book that are opened or listed for it are recorded:
-by its notebook's kernel (casebook.data writes them to _build/.work/reads/<docname>.json; the kernel
-learns its chapter from the environment variable DOCNAME, set here before the kernel starts) and by
-Sphinx's own process (an audit hook, e.g. the alt text's load of the case). Each chapter keeps the
-digests of what it read; the next build re-reads only the chapters whose reads changed. A chapter
-with code whose kernel recorded nothing is taken to read every file in data/ (safe default).
-"""
+# While Sphinx reads a chapter, the files of the book that are opened or listed for it are recorded:
+# by its notebook's kernel (casebook.data writes them to _build/.work/reads/<docname>.json; the kernel
+# learns its chapter from the environment variable data.DOCNAME, set here before the kernel starts) and
+# by Sphinx's own process (an audit hook: e.g. the alt text's load of the case). Each chapter keeps the
+# digests of what it read; the next build re-reads only the chapters whose reads changed. A chapter with
+# code whose kernel recorded nothing is taken to read every file in data/ (safe default).
 
 from __future__ import annotations
 
