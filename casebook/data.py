@@ -121,8 +121,13 @@ def schema(folder: Path = DATA) -> dict:
 
 
 def validate(folder: Path = DATA) -> list[Problem]:
-    """Every problem in the folder; an empty list means the data are good."""
-    return _checked(Path(folder))[0]
+    """Every problem in the folder; an empty list means the data are good (and load_case need not check them again)."""
+    folder = Path(folder)
+    key = data_hash(folder)
+    problems, tables = _checked(folder)
+    if not problems:
+        _remember(folder, key, _case(folder, tables), store=False)
+    return problems
 
 
 def _checked(folder: Path) -> tuple[list[Problem], dict[str, pd.DataFrame]]:
@@ -150,9 +155,11 @@ def load_case(folder: Path = DATA) -> Case:
     """
     folder = Path(folder)
     key = data_hash(folder)
-    if key in _MEMO:
-        return pickle.loads(_MEMO[key])  # a fresh copy: a caller may change its frames
     stored = CASES / f"{key}.pickle"
+    if key in _MEMO:
+        if not stored.exists():
+            _store(stored, _MEMO[key])  # validated by validate() in this process: now for the kernels too
+        return pickle.loads(_MEMO[key])  # a fresh copy: a caller may change its frames
     try:
         payload = stored.read_bytes()
         if isinstance(pickle.loads(payload), Case):
@@ -160,10 +167,19 @@ def load_case(folder: Path = DATA) -> Case:
             return pickle.loads(payload)
     except Exception:  # noqa: BLE001  (missing, truncated, or from another version: validate instead)
         pass
-    case = _validated_case(folder)
+    problems, tables = _checked(folder)
+    if problems:
+        raise DataError(problems)
+    return _remember(folder, key, _case(folder, tables))
+
+
+def _remember(folder: Path, key: str, case: Case, store: bool = True) -> Case:
+    """Keep the case under the hash its files had before they were read, unless they changed while being read."""
     payload = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
-    _MEMO[key] = payload
-    _store(stored, payload)
+    if data_hash(folder) == key:
+        _MEMO[key] = payload
+        if store:
+            _store(CASES / f"{key}.pickle", payload)
     return pickle.loads(payload)
 
 
@@ -174,7 +190,8 @@ _READERS = [Path(__file__), Path(dates.__file__), Path(inputs.__file__)]
 
 def data_hash(folder: Path) -> str:
     """SHA-256 over the folder's path, the name and bytes of each file in it, and the reading code."""
-    digest = hashlib.sha256(str(folder.resolve()).encode() + b"\0")
+    # The interpreter and pandas too: a pickle is read back by the same versions that wrote it.
+    digest = hashlib.sha256(f"{folder.resolve()}\0{sys.version}\0{pd.__version__}\0".encode())
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     for path in [*files, *_READERS]:
         payload = path.read_bytes()
@@ -197,10 +214,7 @@ def _store(path: Path, payload: bytes) -> None:
         pass  # no cache: the next load validates again
 
 
-def _validated_case(folder: Path) -> Case:
-    problems, tables = _checked(folder)
-    if problems:
-        raise DataError(problems)
+def _case(folder: Path, tables: dict[str, pd.DataFrame]) -> Case:
     patient, _ = inputs.load_yaml(folder / PATIENT)
     radiobiology, _ = inputs.load_yaml(folder / RADIOBIOLOGY)
     resources = {r["name"]: r for r in schema(folder)["resources"]}

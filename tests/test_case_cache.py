@@ -87,3 +87,29 @@ def test_each_load_is_a_copy_a_caller_cannot_change_for_the_next(data_copy, vali
     case.patient["sex"] = "changed"
     again = load_case(data_copy)
     assert again.radiotherapy.loc[0, "fractions"] != 99 and again.patient["sex"] != "changed"
+
+
+def test_the_build_validates_once_then_loads_the_case_it_validated(data_copy, validations):
+    """What casebook.build does before Sphinx: validate() for the full list of problems, then load_case()."""
+    assert data.validate(data_copy) == []
+    assert not list(data.CASES.glob("*.pickle"))  # validate() alone writes nothing (tests call it on many folders)
+    load_case(data_copy)
+    assert len(validations) == 1
+    assert len(list(data.CASES.glob("*.pickle"))) == 1  # for the chapters' kernels
+    data._MEMO.clear()
+    load_case(data_copy)
+    assert len(validations) == 1
+
+
+def test_files_changed_while_they_were_read_are_not_cached(data_copy, validations, monkeypatch):
+    checked = data._checked
+
+    def edited_meanwhile(folder):
+        found = checked(folder)
+        rewrite(data_copy / "measurements.csv", 4, "size_cm", "2.25")
+        return found
+
+    monkeypatch.setattr(data, "_checked", edited_meanwhile)
+    load_case(data_copy)
+    monkeypatch.setattr(data, "_checked", checked)
+    assert load_case(data_copy).measurements.loc[2, "size_cm"] == 2.25
