@@ -95,15 +95,17 @@ def test_a_data_edit_reaches_table1_prose_and_pdf(book):
 
 
 # One edit in each file of data/ that the book shows (README.md is only offered for download):
-# (file, text as it is, text as edited). Each text is in its file once, and in no chapter's own text.
+# (file, text as it is, text as edited). Each text is in its file once, and typed in no chapter and nowhere in
+# the package (where a page could show it without reading it from data/).
 EDITS = [
     ("lesions.csv", "mesenteric nodule in the peritoneum", "mesenteric nodule in the peritoneum zqlesions"),
-    ("procedures.csv", "left groin lymph node dissection", "left groin lymph node dissection zqprocedures"),
+    ("procedures.csv", "numerous metastatic nodules in the small bowel mesentery",
+     "numerous metastatic nodules in the small bowel mesentery zqprocedures"),
     ("imaging.csv", "known left groin and thigh lesions resolved", "known left groin and thigh lesions resolved zqimaging"),
     ("measurements.csv", "Several nodes from 2 to 3 cm.", "Several nodes from 2 to 3 cm. zqmeasurements"),
     ("systemic_therapy.csv", "immune-related skin toxicity (drug holiday)", "immune-related skin toxicity (drug holiday) zqsystemic"),
     ("radiotherapy.csv", "2023-07-26,day,2,", "2023-07-26,day,2.5,"),
-    ("adverse_events.csv", "blisters over both lower limbs", "blisters over both lower limbs zqadverse"),
+    ("adverse_events.csv", "pembrolizumab (immune-related)", "pembrolizumab (immune-related zqadverse)"),
     ("patient.yaml", "a mass underneath the nail of the left big toe", "a mass underneath the nail of the left big toe zqpatient"),
     ("radiobiology.yaml", "dose_per_fraction_gy: [0.5, 2]", "dose_per_fraction_gy: [0.4, 2]"),
     ("datapackage.json", "Anatomical site.", "Anatomical site zqpackage."),
@@ -130,7 +132,8 @@ def test_an_edit_to_each_data_file_reaches_every_page_that_shows_it_and_only_rea
     covered = {p.name for p in (book / "data").iterdir()} - {"README.md"}
     assert covered == {file for file, _, _ in EDITS}, "every file of data/ has an edit here"
     before = chapter_pages(book)
-    prose = "".join(p.read_text(encoding="utf-8") for p in (book / "chapters").glob("*.md"))
+    typed = [*(book / "chapters").glob("*.md"), *(book / "casebook").rglob("*.py")]
+    prose = "".join(p.read_text(encoding="utf-8") for p in typed)
     shown = []  # (file, text shown after the edit, {page: how often it showed the text before})
     for file, old, new in EDITS:
         path = book / "data" / file
@@ -138,7 +141,7 @@ def test_an_edit_to_each_data_file_reaches_every_page_that_shows_it_and_only_rea
         assert text.count(old) == 1, (file, old)
         path.write_text(text.replace(old, new), encoding="utf-8")
         for old_shown, new_shown in SHOWN.get(file, [(old, new)]):
-            assert old_shown not in prose, f"{old_shown!r} is typed in a chapter, so it does not show that the data reached it"
+            assert old_shown not in prose, f"{old_shown!r} is typed in a chapter or the package: pick another text"
             pages = {name: page.count(old_shown) for name, page in before.items() if old_shown in page}
             assert pages, f"no page shows {old_shown!r} from {file}"
             shown.append((file, new_shown, pages))
