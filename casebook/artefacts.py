@@ -66,7 +66,7 @@ ARTEFACTS = [
              key="target_figure", provenance_key="target_provenance", alt="casebook.figures.target_alt"),
     Artefact("fig-dose", "figure", "casebook.figures.dose_figure", "assessment-intervention-outcome", "supplementary",
              ("radiotherapy.csv", "radiobiology.yaml", "lesions.csv"),
-             key="dose_figure", alt="casebook.figures.dose_alt"),
+             key="dose_figure", provenance_key="dose_provenance", alt="casebook.figures.dose_alt"),
     Artefact("fig-nodule", "figure", "casebook.figures.nodule_figure", "assessment-intervention-outcome", "main",
              ("radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv"),
              key="nodule_figure", provenance_key="nodule_provenance", alt="casebook.figures.nodule_alt"),

@@ -134,10 +134,14 @@ def test_each_entry_stands_in_its_chapter_with_its_placement_and_keys(artefact):
         assert artefact.provenance_key in shown
 
 
-def test_every_figure_of_a_chapter_is_registered():
-    glued = {m for p in (ROOT / "chapters").glob("*.md")
-             for m in re.findall(r"^```\{glue:figure\} (\S+)", p.read_text(encoding="utf-8"), flags=re.M)}
-    assert glued == {a.key for a in artefacts.figures()}
+def shown_in_chapters(pattern: str) -> set[str]:
+    return {m for p in (ROOT / "chapters").glob("*.md") for m in re.findall(pattern, p.read_text(encoding="utf-8"), flags=re.M)}
+
+
+def test_every_figure_and_provenance_note_of_a_chapter_is_registered():
+    assert shown_in_chapters(r"^```\{glue:figure\} (\S+)") == {a.key for a in artefacts.figures()}
+    notes = {a.provenance_key for a in artefacts.ARTEFACTS if a.provenance_key}
+    assert shown_in_chapters(r"^```\{glue:md\} (\S+_provenance)$") == notes
 
 
 def test_a_placement_that_disagrees_with_its_chapter_is_caught():
