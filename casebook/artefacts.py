@@ -3,7 +3,8 @@
 The chapters glue each one by its label (casebook.book), the provenance appendix, the website's
 "Made by ..." notes, the Word file and the submission bundle list them from here, and
 tests/test_artefacts.py checks each entry against its chapter and against the files its function
-really reads. Adding a table is one entry here and one function that takes the case.
+really reads. Adding a table is one entry here and one function that takes the case; its chapter
+then gives it a caption (a {table} directive named by the label) and a hidden cell, glue_table(label).
 """
 
 from __future__ import annotations
