@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import page_text
 
-from casebook import figures, style
+from casebook import artefacts, style
 
 # The manuscript: Abstract to section 6 and the back matter, as listed in _toc.yml.
 MANUSCRIPT = ["chapters/abstract", "chapters/introduction", "chapters/case-description", "chapters/timeline",
@@ -76,9 +76,9 @@ def test_british_spelling_in_the_pdf_manuscript(pdf):
     assert style.american_spellings(text) == []
 
 
-@pytest.mark.parametrize("name", figures.REGISTRY)
-def test_british_spelling_in_each_figure(case, name):
-    fig = figures.draw(case, name)
+@pytest.mark.parametrize("figure", artefacts.figures(), ids=lambda a: a.label)
+def test_british_spelling_in_each_figure(case, figure):
+    fig = figure.make(case)
     texts = " ".join(t.get_text() for t in fig.findobj(plt.Text))
     plt.close(fig)
     assert texts.strip()
