@@ -94,6 +94,27 @@ def glue_data_files(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
+def glue_phenopacket(folder=DATA) -> None:
+    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link
+    ('phenopacket_file'), what it holds ('phenopacket_counts'), its terms ('phenopacket_terms') and what it
+    leaves out ('phenopacket_notes')."""
+    from casebook import phenopacket
+
+    case = load_case(folder)
+    packet = phenopacket.build(case)
+    path = BUILD / "downloads" / "case.phenopacket.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.new")
+    tmp.write_text(phenopacket.to_json(packet), encoding="utf-8")
+    tmp.replace(path)
+    glue("phenopacket_file", Markdown(f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>`"), display=False)
+    held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
+                     if name not in ("id", "subject", "meta_data"))
+    glue("phenopacket_counts", held, display=False)
+    glue("phenopacket_terms", Markdown(markdown_table(phenopacket.terms())), display=False)
+    glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in phenopacket.notes(case))), display=False)
+
+
 def glue_key_list(folder=DATA) -> None:
     """Glue the list of every fact key with its value and source ('glue_keys')."""
     from casebook import facts
