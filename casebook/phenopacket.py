@@ -68,6 +68,7 @@ TISSUE = {
     "biopsy of a left groin lymph node": "UBERON:0001542",
     "small bowel excision": "UBERON:0002108",
 }
+SIZE_UNIT = "UO:0000015"  # measurements.csv size_cm
 PROCEDURE_KIND = {"biopsy": "NCIT:C15189"}  # no checked term for a surgical procedure
 BRAF_RESULT = {"negative": "NCIT:C38757"}
 ADVERSE_EVENT = {
@@ -101,6 +102,7 @@ def terms() -> pd.DataFrame:
     for table in (DIAGNOSIS, AGENT, UNIT, LATERALITY, SITE, TISSUE, PROCEDURE_KIND, BRAF_RESULT):
         for value, term_id in table.items():
             codes.setdefault(term_id, []).append(str(value))
+    codes.setdefault(SIZE_UNIT, []).append("cm (lesion sizes)")
     for weeks, term_id in EVERY_WEEKS.items():
         codes.setdefault(term_id, []).append(f"every {weeks} weeks")
     for value, ids in ADVERSE_EVENT.items():
@@ -293,14 +295,17 @@ def _sizes(case: Case, when: _When, notes: _Notes) -> list[pp.Measurement]:
     found = []
     for r in case.measurements.itertuples():
         lesion = lesions.loc[r.lesion_id]
-        if r.imaging_id:
-            source, (value, precision) = imaging.loc[r.imaging_id, "modality"], imaging.loc[r.imaging_id, ["date", "date_precision"]]
+        if r.imaging_id:  # measured on a scan, or on the specimen of a procedure
+            source, record = imaging.loc[r.imaging_id, "modality"], imaging.loc[r.imaging_id]
         else:
-            source, (value, precision) = f"pathology of {r.procedure_id}", procedures.loc[r.procedure_id, ["date", "date_precision"]]
-        size = f"{r.size_cm:g} cm" if pd.isna(r.size_upper_cm) else f"{r.size_cm:g} to {r.size_upper_cm:g} cm (the value is the lower bound)"
+            source, record = f"pathology of {r.procedure_id}", procedures.loc[r.procedure_id]
+        value, precision = record["date"], record["date_precision"]
+        size = f"{r.size_cm:g} cm"
+        if not pd.isna(r.size_upper_cm):
+            size = f"{r.size_cm:g} to {r.size_upper_cm:g} cm (the value is the lower bound)"
         m = pp.Measurement(description=f"size of lesion {r.lesion_id} ({lesion['description']}, {lesion['site']}): {size}; "
                                        f"{source}, {when.text(value, precision)}")
-        m.value.quantity.CopyFrom(pp.Quantity(unit=term("UO:0000015"), value=float(r.size_cm)))
+        m.value.quantity.CopyFrom(pp.Quantity(unit=term(SIZE_UNIT), value=float(r.size_cm)))
         observed = when.element(value, precision)
         if observed:
             m.time_observed.CopyFrom(observed)
@@ -440,7 +445,7 @@ def _ontology_classes(message) -> list[pp.OntologyClass]:
     """Every OntologyClass in a message, depth first."""
     found = []
     for descriptor, value in message.ListFields():
-        items = value if descriptor.label == descriptor.LABEL_REPEATED else [value]
+        items = value if descriptor.is_repeated else [value]
         for item in items:
             if isinstance(item, pp.OntologyClass):
                 found.append(item)
@@ -461,4 +466,4 @@ def parse(text: str) -> pp.Phenopacket:
 
 def counts(packet: pp.Phenopacket) -> dict[str, int]:
     """The number of each top-level element."""
-    return {d.name: len(v) if d.label == d.LABEL_REPEATED else 1 for d, v in packet.ListFields()}
+    return {d.name: len(v) if d.is_repeated else 1 for d, v in packet.ListFields()}
