@@ -95,9 +95,9 @@ def glue_data_files(folder=DATA) -> None:
 
 
 def glue_phenopacket(folder=DATA) -> None:
-    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link
-    ('phenopacket_file'), what it holds ('phenopacket_counts'), its terms ('phenopacket_terms') and what it
-    leaves out ('phenopacket_notes')."""
+    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link with
+    the count of each element ('phenopacket_file'), its terms ('phenopacket_terms') and what it leaves out
+    ('phenopacket_notes')."""
     from casebook import phenopacket
 
     case = load_case(folder)
@@ -107,10 +107,10 @@ def glue_phenopacket(folder=DATA) -> None:
     tmp = path.with_suffix(".json.new")
     tmp.write_text(phenopacket.to_json(packet), encoding="utf-8")
     tmp.replace(path)
-    glue("phenopacket_file", Markdown(f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>`"), display=False)
     held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
                      if name not in ("id", "subject", "meta_data"))
-    glue("phenopacket_counts", held, display=False)
+    link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"
+    glue("phenopacket_file", Markdown(link), display=False)
     glue("phenopacket_terms", Markdown(markdown_table(phenopacket.terms())), display=False)
     glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in phenopacket.notes(case))), display=False)
 
