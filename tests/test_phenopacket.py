@@ -275,3 +275,9 @@ def test_what_the_appendix_shows_has_no_calendar_date(case):
     """The term table and the notes appear in the de-identified edition too."""
     assert not CALENDAR.search(phenopacket.terms().to_csv(index=False))
     assert not CALENDAR.search(" ".join(phenopacket.notes(case, deidentified=True)))
+
+
+def test_the_submission_bundle_holds_the_packet_of_this_data(pdf, case):
+    from casebook import submission
+
+    assert submission.contents()["case.phenopacket.json"].decode("utf-8") == phenopacket.to_json(phenopacket.build(case))
