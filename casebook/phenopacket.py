@@ -173,8 +173,11 @@ def _site(text: str, notes: _Notes, where: str) -> pp.OntologyClass | None:
 
 
 def _reference(case: Case) -> tuple[str, str]:
-    """The default reference event: the first procedure (the excision that gave the histological diagnosis)."""
+    """The default reference event: the first procedure (the excision that gave the histological diagnosis),
+    else the presentation."""
     procedures = case.procedures
+    if procedures.empty:
+        return case.patient["presentation_date"], case.patient["presentation_date_precision"]
     first = min(range(len(procedures)), key=lambda i: dates.parse(procedures.iloc[i]["date"], procedures.iloc[i]["date_precision"]))
     return procedures.iloc[first]["date"], procedures.iloc[first]["date_precision"]
 
