@@ -96,8 +96,8 @@ def glue_data_files(folder=DATA) -> None:
 
 def glue_phenopacket(folder=DATA) -> None:
     """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link with
-    the count of each element ('phenopacket_file'), its terms ('phenopacket_terms') and what it leaves out
-    ('phenopacket_notes')."""
+    the count of each element ('phenopacket_file') and what it leaves out ('phenopacket_notes'). Its table of
+    terms is a table of the registry (glue_table("table-phenopacket-terms"))."""
     from casebook import phenopacket
 
     case = load_case(folder)
@@ -111,7 +111,6 @@ def glue_phenopacket(folder=DATA) -> None:
                      if name not in ("id", "subject", "meta_data"))
     link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"
     glue("phenopacket_file", Markdown(link), display=False)
-    glue("phenopacket_terms", Markdown(markdown_table(phenopacket.terms())), display=False)
     glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in phenopacket.notes(case))), display=False)
 
 

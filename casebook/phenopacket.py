@@ -100,8 +100,9 @@ def term(term_id: str) -> pp.OntologyClass:
     return pp.OntologyClass(id=term_id, label=TERMS[term_id][0])
 
 
-def terms() -> pd.DataFrame:
-    """Every term the packet may use, with its label, the data values it codes and where it was checked."""
+def terms(case: Case | None = None) -> pd.DataFrame:
+    """Every term the packet may use, with its label, the data values it codes and where it was checked
+    (the same for any case: the registry of tables hands each function the case)."""
     codes: dict[str, list[str]] = {}
     for table in (DIAGNOSIS, AGENT, UNIT, LATERALITY, SITE, TISSUE, PROCEDURE_KIND, BRAF_RESULT):
         for value, term_id in table.items():
