@@ -271,6 +271,18 @@ def test_the_data_appendix_cell_writes_the_packet_and_glues_its_parts(tmp_path, 
     assert "case.phenopacket.json" in link and "biosamples: 4" in link and "medical actions: 7" in link
 
 
+def test_the_de_identified_edition_writes_the_de_identified_packet(tmp_path, monkeypatch, case):
+    from casebook import book
+
+    glued = {}
+    monkeypatch.setattr(book, "BUILD", tmp_path)
+    monkeypatch.setattr(book, "glue", lambda key, value, display: glued.setdefault(key, value))
+    book.glue_phenopacket(deidentified=True)
+    text = (tmp_path / "downloads" / "case.phenopacket.json").read_text(encoding="utf-8")
+    assert text == phenopacket.to_json(phenopacket.build(case, deidentified=True)) and not CALENDAR.search(text)
+    assert "De-identified: no timestamp" in glued["phenopacket_notes"].data.replace("\\", "")
+
+
 def test_what_the_appendix_shows_has_no_calendar_date(case):
     """The term table and the notes appear in the de-identified edition too."""
     assert not CALENDAR.search(phenopacket.terms().to_csv(index=False))
