@@ -127,12 +127,16 @@ class _When:
     event: str
 
     def text(self, value: str, precision: str) -> str:
+        """'July 2023', '13 April 2023'; de-identified: 'month 29 after diagnosis', in days when both dates have the day."""
         if not self.deidentified:
             return dates.format_long(value, precision)
-        n = dates.months_between(self.reference[0], value)
+        if precision == "day" and self.reference[1] == "day":
+            n, unit = (dates.parse(value, "day") - dates.parse(*self.reference)).days, "day"
+        else:
+            n, unit = dates.months_between(self.reference[0], value), "month"
         if n == 0:
-            return f"the month of {self.event}"
-        return f"month {abs(n)} {'after' if n > 0 else 'before'} {self.event}"
+            return f"the {unit} of {self.event}"
+        return f"{unit} {abs(n)} {'after' if n > 0 else 'before'} {self.event}"
 
     def element(self, value: str, precision: str) -> pp.TimeElement | None:
         """A timestamp for a day-precision date; nothing for a month (no field holds one) or in the de-identified packet."""
@@ -176,11 +180,11 @@ def _site(text: str, notes: _Notes, where: str) -> pp.OntologyClass | None:
 def _reference(case: Case) -> tuple[str, str]:
     """The default reference event: the first procedure (the excision that gave the histological diagnosis),
     else the presentation."""
-    procedures = case.procedures
-    if procedures.empty:
+    rows = list(case.procedures.itertuples())
+    if not rows:
         return case.patient["presentation_date"], case.patient["presentation_date_precision"]
-    first = min(range(len(procedures)), key=lambda i: dates.parse(procedures.iloc[i]["date"], procedures.iloc[i]["date_precision"]))
-    return procedures.iloc[first]["date"], procedures.iloc[first]["date_precision"]
+    first = min(rows, key=lambda r: dates.parse(r.date, r.date_precision))
+    return first.date, first.date_precision
 
 
 def build(case: Case, deidentified: bool = False, reference: tuple[str, str] | None = None,
@@ -438,8 +442,9 @@ def _contains(span: dict, month) -> bool:
 
 def _general_notes(case: Case, when: _When, notes: _Notes) -> None:
     if when.deidentified:
-        notes.add(f"De-identified: no timestamp; every date is given in words as time from {when.event} "
-                  "in calendar months in the descriptions; the ontologies' release dates (resource versions) are left out.")
+        notes.add(f"De-identified: no timestamp; every date is given in words as time from {when.event} in the "
+                  "descriptions (in days where both dates have the day, else in calendar months); the ontologies' "
+                  "release dates (resource versions) are left out.")
     else:
         notes.add("Dates known to the day are timestamps at 00:00 UTC; dates known to the month only cannot be a "
                   "timestamp and are given in words in the descriptions of measurements, biosamples and features, "

@@ -200,6 +200,13 @@ def test_the_de_identified_packet_holds_no_calendar_date(case):
     phenopacket.parse(text)
 
 
+def test_relative_times_are_in_days_when_both_dates_have_the_day(case):
+    text = phenopacket.to_json(phenopacket.build(case, deidentified=True, reference=("2023-04-13", "day"), event="surgery"))
+    # the sizes at the bowel resection are day 0; the PET/CT of July 2023 is known to the month only
+    assert "pathology of surg_bowel, the day of surgery" in text and "PET/CT, month 3 after surgery" in text
+    assert "resolved by itself; month 3 after surgery" in text and not CALENDAR.search(text)
+
+
 def test_the_de_identified_packet_groups_ages_over_89(case):
     # data/ itself takes ages up to 89 (patient.schema.json); the packet does not rely on that.
     older = type(case)(folder=case.folder, patient={**case.patient, "age_at_presentation_years": 93},
