@@ -79,6 +79,8 @@ ARTEFACTS = [
     Artefact("table-data-dictionary", "table", "casebook.data.dictionary", "data", "supplementary",
              ("datapackage.json", "patient.schema.json", "radiobiology.schema.json"),
              key="data_dictionary", csv="data-dictionary.csv", takes_folder=True),
+    Artefact("table-phenopacket-terms", "table", "casebook.phenopacket.terms", "data", "supplementary", (),
+             key="phenopacket_terms", csv="phenopacket-terms.csv"),
     Artefact("table-data-notes", "table", "casebook.checks.findings_table", "data-notes", "supplementary", RECORDS,
              key="data_notes", csv="data-notes.csv"),
 ]

@@ -94,6 +94,29 @@ def glue_data_files(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
+def glue_phenopacket(folder=DATA, deidentified: bool = False, reference: tuple[str, str] | None = None,
+                     event: str = "diagnosis") -> None:
+    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link with
+    the count of each element ('phenopacket_file') and what it leaves out ('phenopacket_notes'). Its table of
+    terms is a table of the registry (glue_table("table-phenopacket-terms")). deidentified, reference, event:
+    as casebook.phenopacket.build takes them (the de-identified edition's packet)."""
+    from casebook import phenopacket
+
+    case = load_case(folder)
+    packet = phenopacket.build(case, deidentified, reference, event)
+    path = BUILD / "downloads" / "case.phenopacket.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.new")
+    tmp.write_text(phenopacket.to_json(packet), encoding="utf-8")
+    tmp.replace(path)
+    held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
+                     if name not in ("id", "subject", "meta_data"))
+    link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"
+    glue("phenopacket_file", Markdown(link), display=False)
+    found = phenopacket.notes(case, deidentified, reference, event)
+    glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in found)), display=False)
+
+
 def glue_key_list(folder=DATA) -> None:
     """Glue the list of every fact key with its value and source ('glue_keys')."""
     from casebook import facts

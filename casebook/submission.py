@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from casebook import artefacts, data, journal, manuscript, pdf
+from casebook import artefacts, data, journal, manuscript, pdf, phenopacket
 from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
@@ -71,6 +71,7 @@ def contents() -> dict[str, bytes]:
     files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
     files.update({f"tables/{name}": csv for name, csv in table_files(data.load_case(DATA)).items()})
     files.update({f"data/{p.name}": p.read_bytes() for p in sorted(DATA.iterdir()) if p.is_file()})
+    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.build(data.load_case(DATA))).encode("utf-8")
     files["LICENSE"] = license_text()
     return files
 
@@ -88,6 +89,7 @@ figures/             each figure as vector PDF and 300-dpi PNG, named by its num
 tables/              each table as CSV
 data/                the data package (datapackage.json describes every file)
 care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)
+case.phenopacket.json  the case as a GA4GH Phenopacket (schema v2), made from the data package
 LICENSE              the licences: text, figures, tables and data under {license_name} ({license_id},
                      {license_url}); the code that builds them under the MIT licence
 
