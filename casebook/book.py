@@ -87,6 +87,9 @@ def glue_data_files(folder=DATA) -> None:
     """Glue download links for each data file and the package zip ('data_files')."""
     from casebook.data import package_zip
 
+    from casebook import deidentify
+
+    folder = deidentify.data_folder(folder)  # the de-identified edition offers its de-identified package
     archive = package_zip(folder, BUILD / "downloads" / "case-data.zip")
     chapters = ROOT / "chapters"
     links = [f"- {{download}}`{archive.name} (the whole package) <{os.path.relpath(archive, chapters)}>`"]
@@ -105,10 +108,11 @@ def glue_key_list(folder=DATA) -> None:
 
 def glue_provenance(folder=DATA) -> None:
     """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions'."""
-    from casebook import provenance
+    from casebook import deidentify, provenance
 
     glue("artefacts", Markdown(markdown_table(provenance.artefacts_table(), literal=["Item"])), display=False)
-    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(folder))), display=False)
+    # The edition hashes the files it publishes: a hash of the dated files would confirm a guess of the dates.
+    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(deidentify.data_folder(folder)))), display=False)
     glue("versions", Markdown(markdown_table(provenance.versions())), display=False)
 
 
