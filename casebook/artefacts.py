@@ -51,7 +51,11 @@ class Artefact:
 
     def make(self, case):
         """The figure (matplotlib) or the table (DataFrame), from the case."""
-        return resolve_name(self.function)(case.folder if self.takes_folder else case)
+        if self.takes_folder:  # the de-identified edition's data dictionary is that of its de-identified package
+            from casebook import deidentify
+
+            return resolve_name(self.function)(deidentify.data_folder(case.folder))
+        return resolve_name(self.function)(case)
 
     def alt_text(self, case) -> str:
         return resolve_name(self.alt)(case)

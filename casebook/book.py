@@ -87,6 +87,9 @@ def glue_data_files(folder=DATA) -> None:
     """Glue download links for each data file and the package zip ('data_files')."""
     from casebook.data import package_zip
 
+    from casebook import deidentify
+
+    folder = deidentify.data_folder(folder)  # the de-identified edition offers its de-identified package
     archive = package_zip(folder, BUILD / "downloads" / "case-data.zip")
     chapters = ROOT / "chapters"
     links = [f"- {{download}}`{archive.name} (the whole package) <{os.path.relpath(archive, chapters)}>`"]
@@ -94,16 +97,16 @@ def glue_data_files(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
-def glue_phenopacket(folder=DATA, deidentified: bool = False, reference: tuple[str, str] | None = None,
-                     event: str = "diagnosis") -> None:
-    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json and glue its download link with
-    the count of each element ('phenopacket_file') and what it leaves out ('phenopacket_notes'). Its table of
-    terms is a table of the registry (glue_table("table-phenopacket-terms")). deidentified, reference, event:
-    as casebook.phenopacket.build takes them (the de-identified edition's packet)."""
+def glue_phenopacket(folder=DATA) -> None:
+    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json (de-identified in that
+    edition) and glue its download link with the count of each element ('phenopacket_file') and what it
+    leaves out ('phenopacket_notes'). Its table of terms is a table of the registry
+    (glue_table("table-phenopacket-terms"))."""
     from casebook import phenopacket
 
     case = load_case(folder)
-    packet = phenopacket.build(case, deidentified, reference, event)
+    edition = phenopacket.edition(case)
+    packet = phenopacket.build(case, **edition)
     path = BUILD / "downloads" / "case.phenopacket.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.new")
@@ -113,7 +116,7 @@ def glue_phenopacket(folder=DATA, deidentified: bool = False, reference: tuple[s
                      if name not in ("id", "subject", "meta_data"))
     link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"
     glue("phenopacket_file", Markdown(link), display=False)
-    found = phenopacket.notes(case, deidentified, reference, event)
+    found = phenopacket.notes(case, **edition)
     glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in found)), display=False)
 
 
@@ -128,10 +131,11 @@ def glue_key_list(folder=DATA) -> None:
 
 def glue_provenance(folder=DATA) -> None:
     """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions'."""
-    from casebook import provenance
+    from casebook import deidentify, provenance
 
     glue("artefacts", Markdown(markdown_table(provenance.artefacts_table(), literal=["Item"])), display=False)
-    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(folder))), display=False)
+    # The edition hashes the files it publishes: a hash of the dated files would confirm a guess of the dates.
+    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(deidentify.data_folder(folder)))), display=False)
     glue("versions", Markdown(markdown_table(provenance.versions())), display=False)
 
 

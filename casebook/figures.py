@@ -18,7 +18,7 @@ import matplotlib.patches
 import numpy as np
 import pandas as pd
 
-from casebook import dates, dose, response
+from casebook import dates, deidentify, dose, response
 from casebook.facts import low_dose_response
 from casebook.data import Case
 
@@ -163,6 +163,7 @@ def course_figure(case: Case) -> plt.Figure:
         ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 7]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+        deidentify.time_axis(ax, step=6)
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         handles = [matplotlib.patches.Patch(facecolor=colours[a], hatch=hatches[a], edgecolor="white", label=a) for a in agents]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.13), ncols=len(agents), frameon=False, fontsize=6.5)
@@ -210,6 +211,7 @@ def nodule_figure(case: Case) -> plt.Figure:
         ax.set_ylabel("Longest diameter (cm)")
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+        deidentify.time_axis(ax, step=3)
     return fig
 
 
@@ -254,7 +256,7 @@ def save(fig: plt.Figure, folder, stem: str) -> list:
 
 def _on(value: str, precision: str) -> str:
     """'on 21 July 2023' or 'in July 2023'."""
-    return ("on " if precision == "day" else "in ") + dates.format_long(value, precision)
+    return ("on " if precision == "day" and not deidentify.active() else "in ") + dates.format_long(value, precision)
 
 
 def _list(items: list[str]) -> str:

@@ -194,6 +194,21 @@ def build(case: Case, deidentified: bool = False, reference: tuple[str, str] | N
     return _build(case, _When(deidentified, reference or _reference(case), event), _Notes())
 
 
+def edition(case: Case) -> dict:
+    """build()'s keyword arguments for the edition manuscript.yaml sets (the de-identified one, or not)."""
+    from casebook import deidentify
+
+    if not deidentify.active():
+        return {}
+    return {"deidentified": True, "reference": deidentify.reference_of(case, deidentify.settings()["reference"]),
+            "event": deidentify.name()}
+
+
+def for_edition(case: Case) -> pp.Phenopacket:
+    """The packet this edition publishes: de-identified when manuscript.yaml says so."""
+    return build(case, **edition(case))
+
+
 def notes(case: Case, deidentified: bool = False, reference: tuple[str, str] | None = None,
           event: str = "diagnosis") -> list[str]:
     """What the packet leaves out or gives only as text, sentence by sentence."""

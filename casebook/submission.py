@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from casebook import artefacts, data, journal, manuscript, pdf, phenopacket
+from casebook import artefacts, data, deidentify, journal, manuscript, pdf, phenopacket
 from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
@@ -70,8 +70,8 @@ def contents() -> dict[str, bytes]:
     files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
     files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
     files.update({f"tables/{name}": csv for name, csv in table_files(data.load_case(DATA)).items()})
-    files.update({f"data/{p.name}": p.read_bytes() for p in sorted(DATA.iterdir()) if p.is_file()})
-    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.build(data.load_case(DATA))).encode("utf-8")
+    files.update({f"data/{p.name}": p.read_bytes() for p in sorted(deidentify.data_folder(DATA).iterdir()) if p.is_file()})
+    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.for_edition(data.load_case(DATA))).encode("utf-8")
     files["LICENSE"] = license_text()
     return files
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import HTML
 from google.protobuf import json_format
 
-from casebook import phenopacket
+from casebook import deidentify, phenopacket
 from casebook.data import DATA, load_case
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
@@ -284,9 +284,14 @@ def test_the_de_identified_edition_writes_the_de_identified_packet(tmp_path, mon
     glued = {}
     monkeypatch.setattr(book, "BUILD", tmp_path)
     monkeypatch.setattr(book, "glue", lambda key, value, display: glued.setdefault(key, value))
-    book.glue_phenopacket(deidentified=True)
+    deidentify.use({"enabled": True, "reference": "surg_toe.date", "reference_name": "diagnosis", "years": False})
+    try:
+        book.glue_phenopacket()  # the edition's setting, as manuscript.yaml would give it
+    finally:
+        deidentify.use(None)
     text = (tmp_path / "downloads" / "case.phenopacket.json").read_text(encoding="utf-8")
-    assert text == phenopacket.to_json(phenopacket.build(case, deidentified=True)) and not CALENDAR.search(text)
+    expected = phenopacket.build(case, deidentified=True, reference=deidentify.reference_of(case, "surg_toe.date"))
+    assert text == phenopacket.to_json(expected) and not CALENDAR.search(text)
     assert "De-identified: no timestamp" in glued["phenopacket_notes"].data.replace("\\", "")
 
 
