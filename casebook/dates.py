@@ -10,6 +10,8 @@ from datetime import date
 
 import pandas as pd
 
+from casebook import deidentify  # the de-identified edition shows relative times instead
+
 MONTH_NAMES = list(calendar.month_name)
 
 
@@ -37,15 +39,24 @@ def _date(when, precision: str) -> date:
     return parse(when, precision) if isinstance(when, str) else when
 
 
+def iso(when, precision: str) -> str:
+    """The text of a date at its precision: '2023-07' or '2023-07-21'."""
+    return when if isinstance(when, str) else when.strftime("%Y-%m-%d" if precision == "day" else "%Y-%m")
+
+
 def format_long(when, precision: str) -> str:
-    """'July 2023' or '21 July 2023'."""
+    """'July 2023' or '21 July 2023' (in the de-identified edition: 'month 17 after diagnosis')."""
+    if deidentify.active():
+        return deidentify.relative(iso(when, precision), precision)
     d = _date(when, precision)
     month = MONTH_NAMES[d.month]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
 
 
 def format_short(when, precision: str) -> str:
-    """'Jul 2023' or '21 Jul 2023', for tables."""
+    """'Jul 2023' or '21 Jul 2023', for tables (in the de-identified edition: 'month 17')."""
+    if deidentify.active():
+        return deidentify.relative_short(iso(when, precision), precision)
     d = _date(when, precision)
     month = MONTH_NAMES[d.month][:3]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
