@@ -16,7 +16,7 @@ import pandas as pd
 
 from casebook import dates, deidentify
 from casebook import response as recist
-from casebook.data import DATE_FIELDS, Case
+from casebook.data import WHEN, Case, spreadsheet_row
 
 INCONSISTENT, CONSISTENT, NOT_CHECKED, DERIVED = "inconsistent", "consistent", "not checked", "derived"
 
@@ -35,33 +35,29 @@ class Finding:
         return f"[{self.status}] {self.check}: {where} ({self.record}): {self.evidence}"
 
 
-def _bounds(value: str, precision: str) -> tuple[date, date]:
-    """The earliest and latest day a date can stand for."""
+def _bounds(when: pd.Timestamp, precision: str) -> tuple[date, date]:
+    """The earliest and latest day a parsed date can stand for."""
     if precision == "day":
-        d = dates.parse(value, "day")
-        return d, d
-    y, m = (int(p) for p in value.split("-"))
+        return when.date(), when.date()
+    y, m = when.year, when.month
     first = date(y, m, 1)
     last = (date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)
     return first, last
 
 
-def _row(index: int) -> int:
-    return index + 2  # the header is row 1
-
-
 def time_order(case: Case) -> list[Finding]:
     """Rows of each dated file in time order, and lesions not dated after what they caused."""
     out = []
-    for name, fields in DATE_FIELDS.items():
-        column, precision = fields[0]
-        frame = case.tables[name]
-        id_column = frame.columns[0]
+    for name, frame in case.tables.items():
+        if not case.date_fields(name):
+            continue
+        column, precision = case.date_fields(name)[0]
+        id_column = case.id_column(name)
         previous = None
         for index, r in frame.iterrows():
-            lo, hi = _bounds(r[column], r[precision])
+            lo, hi = _bounds(r[column + WHEN], r[precision])
             if previous is not None and hi < previous[1]:
-                out.append(Finding("time order", INCONSISTENT, f"{name}.csv", _row(index), r[id_column],
+                out.append(Finding("time order", INCONSISTENT, f"{name}.csv", spreadsheet_row(index), r[id_column],
                                    f"{column} {r[column]} comes after a row dated {previous[0]}"))
             if previous is None or lo > previous[1]:
                 previous = (r[column], lo)
@@ -70,9 +66,9 @@ def time_order(case: Case) -> list[Finding]:
     lesions = case.lesions.set_index("lesion_id")
     for index, r in case.radiotherapy.iterrows():
         lesion = lesions.loc[r.target_lesion_id]
-        noted = _bounds(lesion.first_noted, lesion.first_noted_precision)[0]
-        if _bounds(r.start, r.start_precision)[1] < noted:
-            out.append(Finding("time order", INCONSISTENT, "radiotherapy.csv", _row(index), r.rt_id,
+        noted = _bounds(lesion.first_noted_when, lesion.first_noted_precision)[0]
+        if _bounds(r.start_when, r.start_precision)[1] < noted:
+            out.append(Finding("time order", INCONSISTENT, "radiotherapy.csv", spreadsheet_row(index), r.rt_id,
                                f"starts {r.start}, before its target {r.target_lesion_id} was first noted ({lesion.first_noted})"))
     return out
 
@@ -81,13 +77,13 @@ def cycles(case: Case) -> list[Finding]:
     """Cycle counts against the dates and the interval: at most one cycle per interval."""
     out = []
     for index, r in case.systemic_therapy.iterrows():
-        where = ("cycles", "systemic_therapy.csv", _row(index), r.course_id)
+        where = ("cycles", "systemic_therapy.csv", spreadsheet_row(index), r.course_id)
         if pd.isna(r.interval_weeks) or not r.end:
             missing = "interval" if pd.isna(r.interval_weeks) else "end date"
             out.append(Finding(*where[:1], NOT_CHECKED, *where[1:], f"the {missing} is not stated"))
             continue
-        start_lo, start_hi = _bounds(r.start, r.start_precision)
-        end_lo, end_hi = _bounds(r.end, r.end_precision)
+        start_lo, start_hi = _bounds(r.start_when, r.start_precision)
+        end_lo, end_hi = _bounds(r.end_when, r.end_precision)
         step = int(r.interval_weeks) * 7
         most = math.floor((end_hi - start_lo).days / step) + 1
         least = math.floor(max((end_lo - start_hi).days, 0) / step) + 1
@@ -103,9 +99,8 @@ def cycles(case: Case) -> list[Finding]:
 
 
 def _treatment_days(start: date, end: date, schedule: str) -> int:
-    span = pd.date_range(start, end)
     if schedule == "daily":
-        return int((span.day_of_week < 5).sum())  # daily means weekdays
+        return dates.weekdays(start, end)  # daily means weekdays
     return math.floor((end - start).days / 2) + 1  # alternate days
 
 
@@ -113,8 +108,8 @@ def fractions(case: Case) -> list[Finding]:
     """Fractions against the treatment dates and the schedule (daily = weekdays)."""
     out = []
     for index, r in case.radiotherapy.iterrows():
-        start_lo, start_hi = _bounds(r.start, r.start_precision)
-        end_lo, end_hi = _bounds(r.end, r.end_precision)
+        start_lo, start_hi = _bounds(r.start_when, r.start_precision)
+        end_lo, end_hi = _bounds(r.end_when, r.end_precision)
         most = _treatment_days(start_lo, end_hi, r.schedule)
         evidence = f"{r.fractions} fractions, {r.schedule}, {r.start} to {r.end}: room for at most {most}"
         if r.start_precision == "day" and r.end_precision == "day":
@@ -124,7 +119,7 @@ def fractions(case: Case) -> list[Finding]:
         if status == INCONSISTENT:
             evidence += ("; query for the authors: was a fraction given on a weekend day, "
                          "or are the dates or the count not exact?")
-        out.append(Finding("fractions", status, "radiotherapy.csv", _row(index), r.rt_id, evidence))
+        out.append(Finding("fractions", status, "radiotherapy.csv", spreadsheet_row(index), r.rt_id, evidence))
     return out
 
 
@@ -134,7 +129,7 @@ def response(case: Case) -> list[Finding]:
     history = recist.lesion_history(case)
     for index, r in case.imaging.iterrows():
         here = history[history["imaging_id"] == r.imaging_id]
-        where = ("response", "imaging.csv", _row(index), r.imaging_id)
+        where = ("response", "imaging.csv", spreadsheet_row(index), r.imaging_id)
         stated = r.response
         said = "no category stated" if stated == "not stated" else f"stated {stated!r}"
         if here.empty:
@@ -167,9 +162,10 @@ def record_notes(case: Case) -> list[Finding]:
     for name, frame in case.tables.items():
         if "note" not in frame.columns:
             continue
+        id_column = case.id_column(name)
         for index, r in frame.iterrows():
             if r.note:
-                out.append(Finding("record note", "noted", f"{name}.csv", _row(index), r.iloc[0], r.note))
+                out.append(Finding("record note", "noted", f"{name}.csv", spreadsheet_row(index), r[id_column], r.note))
     return out
 
 

@@ -10,39 +10,37 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import hashlib
 import io
 import json
 import math
+import os
+import pickle
 import re
 import shutil
+import sys
 import tempfile
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-import frictionless
 import pandas as pd
 
 from casebook import dates, inputs
 from casebook.inputs import Problem  # noqa: F401  (part of this module's interface)
-from casebook.paths import DATA
+from casebook.paths import DATA, ROOT, WORK
 
 PACKAGE = "datapackage.json"
 PATIENT = "patient.yaml"
 RADIOBIOLOGY = "radiobiology.yaml"
-# (date column, precision column) pairs and (start, end) pairs per file.
-DATE_FIELDS = {
-    "lesions": [("first_noted", "first_noted_precision")],
-    "procedures": [("date", "date_precision")],
-    "imaging": [("date", "date_precision")],
-    "systemic_therapy": [("start", "start_precision"), ("end", "end_precision")],
-    "radiotherapy": [("start", "start_precision"), ("end", "end_precision")],
-    "adverse_events": [("date", "date_precision")],
-}
-SPANS = {"systemic_therapy": ("start", "end"), "radiotherapy": ("start", "end")}
 # YAML files and the JSON Schema each must follow.
 YAML_FILES = {PATIENT: "patient.schema.json", RADIOBIOLOGY: "radiobiology.schema.json"}
-# Columns that are empty together or filled together.
-PAIRS = {"systemic_therapy": [("dose", "dose_unit")]}
+# Each date field of a table gains this column when the case is loaded: the date as a
+# pandas Timestamp (a month-only date stands for the 15th, casebook.dates), NaT when empty.
+WHEN = "_when"
+# Validated cases, by the hash of their data folder (load_case).
+CASES = WORK / "cases"
+KEEP_CASES = 16
 
 
 class DataError(Exception):
@@ -54,20 +52,67 @@ class DataError(Exception):
         super().__init__("\n".join(lines))
 
 
+# --- what the schema says about each table: the one place these facts are written ---------
+# datapackage.json names them with three properties of its own on a field (data/README.md):
+# precisionField (a date's precision column), notBefore (the start of a start/end pair, on the
+# end field) and unitField (a value's unit column); identifiers are each table's primaryKey.
+
+def id_column(resource: dict) -> str:
+    """The column that identifies a record (the table's primary key)."""
+    return resource["schema"]["primaryKey"][0]
+
+
+def date_fields(resource: dict) -> list[tuple[str, str]]:
+    """(date column, precision column) for each date field, in the schema's order."""
+    return [(f["name"], f["precisionField"]) for f in resource["schema"]["fields"] if "precisionField" in f]
+
+
+def spans(resource: dict) -> list[tuple[str, str]]:
+    """(start column, end column): an end that may not come before its start."""
+    return [(f["notBefore"], f["name"]) for f in resource["schema"]["fields"] if "notBefore" in f]
+
+
+def unit_fields(resource: dict) -> dict[str, str]:
+    """value column -> unit column: the two are empty together or filled together."""
+    return {f["name"]: f["unitField"] for f in resource["schema"]["fields"] if "unitField" in f}
+
+
+def spreadsheet_row(index: int) -> int:
+    """The row a spreadsheet shows for a table's record at this 0-based index: the header is row 1."""
+    return index + 2
+
+
 @dataclass
 class Case:
-    """The validated record: patient facts and one frame per data file."""
+    """The validated record: patient facts, one frame per data file, and the schema.
+
+    Each date field `<column>` of a frame comes with `<column>_when` (WHEN), the parsed date.
+    """
 
     folder: Path
     patient: dict
     radiobiology: dict
     tables: dict[str, pd.DataFrame]
+    resources: dict[str, dict] = dataclasses.field(default_factory=dict)  # table name -> its resource in datapackage.json
+
+    def __post_init__(self):
+        if not self.resources:  # a Case made by hand (tests): the schema of its folder
+            self.resources = {r["name"]: r for r in schema(self.folder)["resources"]}
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
             return self.__dict__["tables"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+    def id_column(self, table: str) -> str:
+        return id_column(self.resources[table])
+
+    def date_fields(self, table: str) -> list[tuple[str, str]]:
+        return date_fields(self.resources[table])
+
+    def unit_fields(self, table: str) -> dict[str, str]:
+        return unit_fields(self.resources[table])
 
 
 def schema(folder: Path = DATA) -> dict:
@@ -76,28 +121,104 @@ def schema(folder: Path = DATA) -> dict:
 
 
 def validate(folder: Path = DATA) -> list[Problem]:
-    """Every problem in the folder; an empty list means the data are good."""
+    """Every problem in the folder; an empty list means the data are good (and load_case need not check them again)."""
     folder = Path(folder)
+    key = data_hash(folder)
+    problems, tables = _checked(folder)
+    if not problems:
+        _remember(folder, key, _case(folder, tables), store=False)
+    return problems
+
+
+def _checked(folder: Path) -> tuple[list[Problem], dict[str, pd.DataFrame]]:
+    """Every problem, and the tables read with their dates parsed (only good tables, once)."""
     problems = _schema_problems(folder)
     for name, schema_name in YAML_FILES.items():
         problems += _yaml_problems(folder, name, schema_name)
     bad_files = {p.file for p in problems}
-    for name, frame in _read_tables(folder, skip=bad_files).items():
-        problems += _date_problems(name, frame)
+    resources = {r["name"]: r for r in schema(folder)["resources"]}
+    tables = _read_tables(folder, skip=bad_files)
+    for name, frame in tables.items():
+        problems += _date_problems(resources[name], frame)
         if name == "radiotherapy":
             problems += _dose_problems(frame)
-    return problems
+    return problems, tables
 
 
 def load_case(folder: Path = DATA) -> Case:
-    """The validated case; raises DataError listing every problem."""
+    """The validated case; raises DataError listing every problem.
+
+    A folder is validated once: the case is kept by the SHA-256 of the folder's files (and of
+    the code that reads them), in this process and as a pickle in CASES, which the notebook
+    kernels of the same build then read instead of validating again. Any changed byte gives
+    another hash, so the folder is validated again; a cache file that cannot be read is ignored.
+    """
     folder = Path(folder)
-    problems = validate(folder)
+    key = data_hash(folder)
+    stored = CASES / f"{key}.pickle"
+    if key in _MEMO:
+        if not stored.exists():
+            _store(stored, _MEMO[key])  # validated by validate() in this process: now for the kernels too
+        return pickle.loads(_MEMO[key])  # a fresh copy: a caller may change its frames
+    try:
+        payload = stored.read_bytes()
+        if isinstance(pickle.loads(payload), Case):
+            _MEMO[key] = payload
+            return pickle.loads(payload)
+    except Exception:  # noqa: BLE001  (missing, truncated, or from another version: validate instead)
+        pass
+    problems, tables = _checked(folder)
     if problems:
         raise DataError(problems)
+    return _remember(folder, key, _case(folder, tables))
+
+
+def _remember(folder: Path, key: str, case: Case, store: bool = True) -> Case:
+    """Keep the case under the hash its files had before they were read, unless they changed while being read."""
+    payload = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
+    if data_hash(folder) == key:
+        _MEMO[key] = payload
+        if store:
+            _store(CASES / f"{key}.pickle", payload)
+    return pickle.loads(payload)
+
+
+_MEMO: dict[str, bytes] = {}
+# The code that turns the files into a Case: when it changes, so may the Case.
+_READERS = [Path(__file__), Path(dates.__file__), Path(inputs.__file__)]
+
+
+def data_hash(folder: Path) -> str:
+    """SHA-256 over the folder's path, the name and bytes of each file in it, and the reading code."""
+    # The interpreter and pandas too: a pickle is read back by the same versions that wrote it.
+    digest = hashlib.sha256(f"{folder.resolve()}\0{sys.version}\0{pd.__version__}\0".encode())
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in [*files, *_READERS]:
+        payload = path.read_bytes()
+        name = path.relative_to(folder).as_posix() if path in files else path.name
+        digest.update(f"{name}\0{len(payload)}\0".encode() + payload)
+    return digest.hexdigest()
+
+
+def _store(path: Path, payload: bytes) -> None:
+    """Write atomically (a reader sees the whole file or none); keep only the newest few."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)
+        old = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_CASES:]
+        for p in old:
+            p.unlink(missing_ok=True)
+    except OSError:
+        pass  # no cache: the next load validates again
+
+
+def _case(folder: Path, tables: dict[str, pd.DataFrame]) -> Case:
     patient, _ = inputs.load_yaml(folder / PATIENT)
     radiobiology, _ = inputs.load_yaml(folder / RADIOBIOLOGY)
-    return Case(folder=folder, patient=patient, radiobiology=radiobiology, tables=_read_tables(folder))
+    resources = {r["name"]: r for r in schema(folder)["resources"]}
+    return Case(folder=folder, patient=patient, radiobiology=radiobiology, tables=tables, resources=resources)
 
 
 # --- reading a CSV as Excel writes it ---------------------------------------------------
@@ -219,7 +340,8 @@ def _number_problems(name: str, resource: dict, rows: list[list[str]]) -> list[P
         if field["type"] not in ("number", "integer"):
             continue
         at = header.index(field["name"])
-        for row, cells in enumerate(rows[1:], start=2):
+        for index, cells in enumerate(rows[1:]):
+            row = spreadsheet_row(index)
             if at < len(cells) and cells[at] != "":
                 try:
                     parse_number(cells[at], field["type"] == "integer", field.get("unit", ""))
@@ -294,7 +416,8 @@ def _schema_problems(folder: Path) -> list[Problem]:
     ragged = set()
     for resource in descriptor["resources"]:
         rows, width = tables[resource["name"]], len(resource["schema"]["fields"])
-        for row, cells in enumerate(rows[1:], start=2):
+        for index, cells in enumerate(rows[1:]):
+            row = spreadsheet_row(index)
             if len(cells) != width and any(c.strip() for c in cells):
                 ragged.add((resource["path"], row))
                 problems.append(Problem(resource["path"], row, None, None, _width_advice(width, len(cells))))
@@ -308,6 +431,8 @@ def _schema_problems(folder: Path) -> list[Problem]:
             with (Path(tmp) / resource["path"]).open("w", encoding="utf-8", newline="") as f:
                 csv.writer(f, lineterminator="\n").writerows(tables[resource["name"]])
         shutil.copyfile(folder / PACKAGE, Path(tmp) / PACKAGE)
+        import frictionless  # here, not at the top: a chapter that loads a validated case never needs it
+
         report = frictionless.validate(str(Path(tmp) / PACKAGE))
     problems += [Problem(PACKAGE, None, None, None, e.message) for e in report.errors]
     fields = {r["path"]: {f["name"]: f for f in r["schema"]["fields"]} for r in descriptor["resources"]}
@@ -457,13 +582,16 @@ def _check_date(file: str, row: int | None, column: str, value: str, precision: 
     return []
 
 
-def _date_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
-    file = f"{name}.csv"
+def _date_problems(resource: dict, frame: pd.DataFrame) -> list[Problem]:
+    """Each date against its precision, value and unit together, end not before start; adds the parsed
+    dates to the frame as `<column>_when` (the one place a table's dates are parsed)."""
+    file = resource["path"]
+    fields = date_fields(resource)
+    parsed = {column: [pd.NaT] * len(frame) for column, _ in fields}
     problems = []
-    for index, record in frame.iterrows():
-        row = index + 2  # the header is row 1
-        good = {}
-        for column, precision_column in DATE_FIELDS.get(name, []):
+    for at, (index, record) in enumerate(frame.iterrows()):
+        row = spreadsheet_row(index)
+        for column, precision_column in fields:
             value, precision = record[column], record[precision_column]
             if value == "" and precision == "":
                 continue
@@ -474,15 +602,17 @@ def _date_problems(name: str, frame: pd.DataFrame) -> list[Problem]:
             found = _check_date(file, row, column, value, precision)
             problems += found
             if not found:
-                good[column] = dates.parse(value, precision)
-        for first, second in PAIRS.get(name, []):
+                parsed[column][at] = dates.timestamp(value, precision)
+        for first, second in unit_fields(resource).items():
             if (_empty(record[first])) != (_empty(record[second])):
                 missing = second if _empty(record[second]) else first
                 problems.append(Problem(file, row, missing, "", f"a value, since {first} and {second} go together"))
-        if name in SPANS:
-            start, end = SPANS[name]
-            if start in good and end in good and good[end] < good[start]:
+        for start, end in spans(resource):
+            good_start, good_end = parsed[start][at], parsed[end][at]
+            if not pd.isna(good_start) and not pd.isna(good_end) and good_end < good_start:
                 problems.append(Problem(file, row, end, record[end], f"a date on or after {start} ({record[start]})"))
+    for column, values in parsed.items():
+        frame[column + WHEN] = pd.to_datetime(pd.Series(values, index=frame.index, dtype="object"))
     return problems
 
 
@@ -499,7 +629,7 @@ def _dose_problems(frame: pd.DataFrame) -> list[Problem]:
         if not math.isclose(d * n, total, rel_tol=1e-9, abs_tol=1e-9):
             problems.append(
                 Problem(
-                    "radiotherapy.csv", index + 2, "dose_per_fraction_gy", float(d),
+                    "radiotherapy.csv", spreadsheet_row(index), "dose_per_fraction_gy", float(d),
                     f"total_dose_gy / fractions = {total:g} / {n} = {total / n:g} Gy",
                 )
             )
@@ -555,3 +685,72 @@ def package_zip(folder: Path, dest: Path) -> Path:
     """The whole data package as one zip."""
     files = {f"data/{p.name}": p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
     return write_zip(dest, files)
+
+
+# --- which files a chapter's code reads (casebook.sphinxext.rebuild) ----------------------
+
+READS = WORK / "reads"  # <docname>.json: the files of the book one chapter's kernel opened or listed
+DOCNAME = "CASEBOOK_DOCNAME"  # set by casebook.sphinxext.rebuild while Sphinx reads (and executes) a chapter
+# Not dependencies of a chapter of their own: the package and manuscript.yaml re-read every chapter anyway.
+NOT_READS = ("_build", ".venv", ".git", "casebook")
+
+
+def reads_file(docname: str) -> Path:
+    return READS / (docname.replace("/", "--") + ".json")
+
+
+def book_path(path) -> str | None:
+    """A path the audit hook saw, as a path in the book ('data/imaging.csv'), or None outside it."""
+    try:
+        full = Path(os.path.abspath(os.fsdecode(path)))
+        rel = full.relative_to(ROOT).as_posix()
+    except (TypeError, ValueError):
+        return None  # a file descriptor, or outside the book
+    return None if rel.split("/")[0] in NOT_READS or "__pycache__" in rel else rel
+
+
+def _on_import_path(path) -> bool:
+    try:
+        folder = os.path.abspath(os.fsdecode(path))
+    except TypeError:
+        return False
+    return any(os.path.abspath(entry or ".") == folder for entry in sys.path if isinstance(entry, str))
+
+
+def read_recorder(on_new_path) -> object:
+    """An audit hook calling on_new_path(rel) the first time a file or folder of the book is opened or listed."""
+    seen: set[str] = set()
+
+    def hook(event: str, args: tuple) -> None:
+        if event not in ("open", "os.listdir", "os.scandir"):
+            return
+        path = args[0] if args and args[0] is not None else "."
+        if event != "open" and _on_import_path(path):
+            return  # the import system listing a folder of sys.path: not something the code read
+        rel = book_path(path)
+        if rel is not None and rel not in seen:
+            seen.add(rel)
+            on_new_path(rel)
+
+    return hook
+
+
+def _record_kernel_reads(docname: str) -> None:
+    """In a chapter's kernel: keep its reads file up to date, so it is complete whenever the kernel stops."""
+    target = reads_file(docname)
+    paths: list[str] = []
+
+    def write(rel: str | None = None) -> None:
+        if rel is not None:
+            paths.append(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"docname": docname, "reads": sorted(paths)}), encoding="utf-8")
+        os.replace(tmp, target)
+
+    write()
+    sys.addaudithook(read_recorder(write))
+
+
+if os.environ.get(DOCNAME) and "ipykernel" in sys.modules:  # a chapter's kernel, not Sphinx's own process
+    _record_kernel_reads(os.environ[DOCNAME])

@@ -1,4 +1,9 @@
-"""Dates known to the month or to the day, as the source gives them."""
+"""Dates known to the month or to the day, as the source gives them.
+
+A date is parsed once, when the case is loaded (casebook.data adds `<column>_when` to each
+table); the formatting functions take that parsed date with its precision (or, for values
+outside the tables such as patient.yaml's, the text as written).
+"""
 
 import calendar
 from datetime import date
@@ -29,26 +34,47 @@ def timestamp(value: str, precision: str) -> pd.Timestamp:
     return pd.Timestamp(parse(value, precision))
 
 
-def format_long(value: str, precision: str) -> str:
+def _date(when, precision: str) -> date:
+    """A parsed date as it is, or the text of one parsed."""
+    return parse(when, precision) if isinstance(when, str) else when
+
+
+def iso(when, precision: str) -> str:
+    """The text of a date at its precision: '2023-07' or '2023-07-21'."""
+    return when if isinstance(when, str) else when.strftime("%Y-%m-%d" if precision == "day" else "%Y-%m")
+
+
+def format_long(when, precision: str) -> str:
     """'July 2023' or '21 July 2023' (in the de-identified edition: 'month 17 after diagnosis')."""
     if deidentify.active():
-        return deidentify.relative(value, precision)
-    d = parse(value, precision)
+        return deidentify.relative(iso(when, precision), precision)
+    d = _date(when, precision)
     month = MONTH_NAMES[d.month]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
 
 
-def format_short(value: str, precision: str) -> str:
+def format_short(when, precision: str) -> str:
     """'Jul 2023' or '21 Jul 2023', for tables (in the de-identified edition: 'month 17')."""
     if deidentify.active():
-        return deidentify.relative_short(value, precision)
-    d = parse(value, precision)
+        return deidentify.relative_short(iso(when, precision), precision)
+    d = _date(when, precision)
     month = MONTH_NAMES[d.month][:3]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
 
 
-def months_between(start: str, end: str) -> int:
-    """Whole calendar months from one date's month to another's."""
-    y1, m1 = (int(p) for p in start.split("-")[:2])
-    y2, m2 = (int(p) for p in end.split("-")[:2])
+def months_between(start, end) -> int:
+    """Whole calendar months from one date's month to another's (dates, or their text)."""
+    (y1, m1), (y2, m2) = (_year_month(d) for d in (start, end))
     return (y2 - y1) * 12 + (m2 - m1)
+
+
+def _year_month(when) -> tuple[int, int]:
+    if isinstance(when, str):
+        year, month = when.split("-")[:2]
+        return int(year), int(month)
+    return when.year, when.month
+
+
+def weekdays(start: date, end: date) -> int:
+    """Monday-to-Friday days from start to end, both included (a daily schedule treats on weekdays)."""
+    return int((pd.date_range(start, end).day_of_week < 5).sum())

@@ -75,15 +75,12 @@ def use(setting: dict | None, reference: tuple[str, str] | None = None) -> None:
 
 def reference_of(case, key: str) -> tuple[str, str]:
     """(value, precision) of the dated cell `<record id>.<column>` or `patient.<field>` the setting names."""
-    from casebook.data import DATE_FIELDS
-    from casebook.facts import ID_COLUMNS
-
     record, column = key.split(".", 1)
     if record == "patient":
         return case.patient[column], case.patient[f"{column}_precision"]
-    for name, id_column in ID_COLUMNS.items():
-        rows = case.tables[name][case.tables[name][id_column] == record]
-        precision = dict(DATE_FIELDS.get(name, [])).get(column)
+    for name, frame in case.tables.items():
+        rows = frame[frame[case.id_column(name)] == record]
+        precision = dict(case.date_fields(name)).get(column)
         if len(rows) and precision:
             return rows.iloc[0][column], rows.iloc[0][precision]
     raise ValueError(f"manuscript.yaml: deidentify.reference {key!r} names no dated cell in data/")
@@ -244,7 +241,7 @@ README_HEAD = """> **De-identified data package.** Every date is an offset from 
 
 def package(source: Path, dest: Path) -> Path:
     """The de-identified data package: date columns as offsets from the reference event, dates in text rewritten, ages grouped."""
-    from casebook.data import DATE_FIELDS, schema
+    from casebook.data import date_fields, schema
 
     source, dest = Path(source), Path(dest)
     if dest.exists():
@@ -253,8 +250,7 @@ def package(source: Path, dest: Path) -> Path:
     ref = reference()
     descriptor = schema(source)
     for resource in descriptor["resources"]:
-        table = resource["path"].removesuffix(".csv")
-        pairs = dict(DATE_FIELDS.get(table, []))
+        pairs = dict(date_fields(resource))
         precisions = set(pairs.values())
         with open(source / resource["path"], encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))

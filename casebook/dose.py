@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook import dates
 from casebook.data import Case
 
 # Where the LQ model is considered reasonable (Brenner): up to about 10 Gy per fraction.
@@ -61,7 +60,7 @@ def treatment_days(course: pd.Series) -> tuple[int, str]:
     schedule allows (daily: consecutive weekdays; alternate days: every other day).
     """
     if course.start_precision == "day" and course.end_precision == "day":
-        days = (dates.parse(course.end, "day") - dates.parse(course.start, "day")).days + 1
+        days = (course.end_when - course.start_when).days + 1
         return days, "dates"
     n = int(course.fractions)
     if course.schedule == "alternate days":

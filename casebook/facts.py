@@ -12,17 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from casebook import dates, deidentify, dose
-from casebook.data import DATE_FIELDS, Case
-
-ID_COLUMNS = {
-    "lesions": "lesion_id",
-    "procedures": "procedure_id",
-    "imaging": "imaging_id",
-    "measurements": "measurement_id",
-    "systemic_therapy": "course_id",
-    "radiotherapy": "rt_id",
-    "adverse_events": "ae_id",
-}
+from casebook.data import WHEN, Case
 
 
 def plain(value):
@@ -37,20 +27,20 @@ def plain(value):
 
 
 def record_facts(case: Case) -> dict:
-    """`<id>.<column>` for every non-empty cell; date columns in words."""
+    """`<id>.<column>` for every non-empty cell of every field the schema defines; dates in words,
+    values with their unit (the schema names the identifier, precision and unit columns)."""
     out = {}
-    for name, id_column in ID_COLUMNS.items():
-        date_columns = dict(DATE_FIELDS.get(name, []))
+    for name, resource in case.resources.items():
+        id_column, dated, units = case.id_column(name), dict(case.date_fields(name)), case.unit_fields(name)
+        shown = [f["name"] for f in resource["schema"]["fields"]
+                 if f["name"] not in {id_column, *dated.values(), *units.values()}]
         for _, r in case.tables[name].iterrows():
-            for column, value in r.items():
-                if column == id_column or column.endswith("_precision"):
-                    continue
-                if column in date_columns and value:
-                    value = dates.format_long(value, r[date_columns[column]])
-                elif f"{column}_unit" in r.index and pd.notna(value):
-                    value = f"{plain(value)} {r[f'{column}_unit']}"  # a dose with its unit from data
-                elif column.endswith("_unit"):
-                    continue
+            for column in shown:
+                value = r[column]
+                if column in dated and value:
+                    value = dates.format_long(r[column + WHEN], r[dated[column]])
+                elif column in units and pd.notna(value):
+                    value = f"{plain(value)} {r[units[column]]}"  # a dose with its unit from data
                 value = plain(value)
                 if value not in (None, ""):
                     out[f"{r[id_column]}.{column}"] = value
@@ -82,7 +72,7 @@ def target_measurements(case: Case, lesion_id: str) -> pd.DataFrame:
     for _, r in m.iterrows():
         src = img.loc[r.imaging_id] if r.imaging_id else proc.loc[r.procedure_id]
         rows.append({"date": src["date"], "precision": src["date_precision"], "size_cm": r.size_cm,
-                     "when": dates.timestamp(src["date"], src["date_precision"])})
+                     "when": src["date_when"]})
     return pd.DataFrame(rows, columns=["date", "precision", "size_cm", "when"]).sort_values("when", kind="stable")
 
 
@@ -90,11 +80,10 @@ def low_dose_response(case: Case) -> SimpleNamespace:
     """The low-dose course and what followed it: its dates, the target's sizes (all, the last
     before the course, the first after it) and the scans after it that reported complete response."""
     rt = low_dose_course(case)
-    start = dates.timestamp(rt.start, rt.start_precision)
-    end = dates.timestamp(rt.end, rt.end_precision)
+    start, end = rt.start_when, rt.end_when
     sizes = target_measurements(case, rt.target_lesion_id)
     later = sizes[sizes["when"] > end]
-    scans = case.imaging.assign(when=[dates.timestamp(d, p) for d, p in zip(case.imaging.date, case.imaging.date_precision)])
+    scans = case.imaging.assign(when=case.imaging["date_when"])
     complete = scans[(scans["when"] > end) & (scans["response"] == "complete response")]
     return SimpleNamespace(rt=rt, start=start, end=end, sizes=sizes, before=sizes[sizes["when"] <= start].iloc[-1],
                            after=later.iloc[0] if len(later) else None, complete=complete)
@@ -108,17 +97,17 @@ def derived_facts(case: Case) -> dict:
     last = case.systemic_therapy.sort_values("end").iloc[-1]
     return {
         "derived.nodule_before_cm": plain(before.size_cm),
-        "derived.nodule_before_date": dates.format_long(before.date, before.precision),
+        "derived.nodule_before_date": dates.format_long(before.when, before.precision),
         "derived.nodule_after_cm": plain(after.size_cm),
-        "derived.nodule_after_date": dates.format_long(after.date, after.precision),
+        "derived.nodule_after_date": dates.format_long(after.when, after.precision),
         "derived.nodule_shrinkage_pct": round(-change),
-        "derived.months_lxrt_to_first_scan": dates.months_between(rt.end, after.date),
-        "derived.months_lxrt_to_cr": dates.months_between(rt.end, first_cr.date),
-        "derived.first_cr_date": dates.format_long(first_cr.date, first_cr.date_precision),
+        "derived.months_lxrt_to_first_scan": dates.months_between(rt.end_when, after.when),
+        "derived.months_lxrt_to_cr": dates.months_between(rt.end_when, first_cr.date_when),
+        "derived.first_cr_date": dates.format_long(first_cr.date_when, first_cr.date_precision),
         "derived.first_cr_modality": first_cr.modality,
         "derived.lxrt_treatment_days": (course.end - course.start).days + 1,
-        "derived.last_report_date": dates.format_long(last.end, last.end_precision),
-        "derived.months_lxrt_to_last_report": dates.months_between(rt.end, last.end),
+        "derived.last_report_date": dates.format_long(last.end_when, last.end_precision),
+        "derived.months_lxrt_to_last_report": dates.months_between(rt.end_when, last.end_when),
         "derived.systemic_courses": len(case.systemic_therapy),
         "derived.scans": len(case.imaging),
     }
@@ -129,12 +118,11 @@ def schedule_facts(case: Case) -> dict:
     rt = low_dose_course(case)
     if rt.start_precision != "day" or rt.end_precision != "day":
         return {}
-    start, end = dates.parse(rt.start, "day"), dates.parse(rt.end, "day")
-    span = pd.date_range(start, end)
+    start, end = rt.start_when, rt.end_when
     return {
         "derived.lxrt_start_weekday": start.strftime("%A"),
         "derived.lxrt_end_weekday": end.strftime("%A"),
-        "derived.lxrt_weekdays_in_span": int((span.day_of_week < 5).sum()),
+        "derived.lxrt_weekdays_in_span": dates.weekdays(start, end),
     }
 
 
@@ -179,8 +167,8 @@ def facts(case: Case) -> dict:
 
 def _record_source(case: Case, key: str) -> str:
     record, column = key.split(".", 1)
-    for name, id_column in ID_COLUMNS.items():
-        if record in set(case.tables[name][id_column]):
+    for name, frame in case.tables.items():
+        if record in set(frame[case.id_column(name)]):
             return f"data/{name}.csv, record {record}, column {column}"
     return PRODUCERS[record_facts]
 

@@ -74,10 +74,6 @@ def dose_figure(case: Case) -> plt.Figure:
     return fig
 
 
-def _when(value: str, precision: str):
-    return dates.timestamp(value, precision)
-
-
 # Abbreviations of stated categories; a derived one carries the dagger.
 SHORT = {"progression": "PD", "progressive disease": "PD", "mixed response": "MR", "partial response": "PR",
          "stable disease": "SD", "complete response": "CR", "no evidence of disease": "NED"}
@@ -104,9 +100,9 @@ def course_figure(case: Case) -> plt.Figure:
         hatches = {a: h for a, h in zip(agents, ["", "////", "...."])}
         colours = {a: OKABE_ITO[i] for i, a in enumerate(agents)}
         for _, r in st.iterrows():
-            start = _when(r.start, r.start_precision)
+            start = r.start_when
             if r.end:
-                end, note = _when(r.end, r.end_precision), ""
+                end, note = r.end_when, ""
             elif pd.notna(r.interval_weeks):
                 end, note = start + pd.Timedelta(weeks=int(r.interval_weeks) * int(r.cycles)), " (end not stated)"
             else:
@@ -123,26 +119,26 @@ def course_figure(case: Case) -> plt.Figure:
                         textcoords="offset points", fontsize=6, va="top" if below else "baseline")
         ends = st[st["status_at_end"] == "held"]
         for _, r in ends.iterrows():
-            held = _when(r.end, r.end_precision)
+            held = r.end_when
             after = st[st["start"] > r.end[:7]]
             if not after.empty:
-                resume = min(_when(a.start, a.start_precision) for a in after.itertuples())
+                resume = after["start_when"].min()
                 ax.axvspan(held, resume, color="#eeeeee", zorder=0)
                 ax.text(held + (resume - held) / 2, 0.35, "drug holiday", ha="center", fontsize=6.5)
         lesions = case.lesions.set_index("lesion_id")["description"]
         for _, r in case.radiotherapy.iterrows():
-            x = _when(r.start, r.start_precision)
+            x = r.start_when
             ax.plot([x], [y["Radiotherapy"]], marker="v", color=OKABE_ITO[3], markersize=6, linestyle="none")
             ax.annotate(f"{r.technique}\n{r.total_dose_gy:g} Gy / {r.fractions} fractions\n{lesions[r.target_lesion_id]}",
                         (x, y["Radiotherapy"]), xytext=(4, -3), textcoords="offset points", fontsize=6, va="top")
         for _, r in case.procedures.iterrows():
-            x = _when(r.date, r.date_precision)
+            x = r.date_when
             ax.plot([x], [y["Surgery and biopsy"]], marker="s", color=OKABE_ITO[2], markersize=5, linestyle="none")
             ax.annotate(r.kind, (x, y["Surgery and biopsy"]), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
         marks = response.labels(case).set_index("imaging_id")
         previous, above = None, True
         for _, r in case.imaging.iterrows():
-            x = _when(r.date, r.date_precision)
+            x = r.date_when
             # Scans less than three months apart take turns above and below the line, so labels do not collide.
             above = not above if previous is not None and (x - previous).days < 90 else True
             previous = x
@@ -153,7 +149,7 @@ def course_figure(case: Case) -> plt.Figure:
             ax.text(0.01, 0.01, f"{DERIVED_MARK} derived from the sizes by the\nRECIST 1.1 thresholds; not stated",
                     transform=ax.transAxes, ha="left", va="bottom", fontsize=6)
         for _, r in case.adverse_events.iterrows():
-            x = _when(r.date, r.date_precision)
+            x = r.date_when
             ax.plot([x], [y["Adverse events"]], marker="D", color=OKABE_ITO[1], markersize=5, linestyle="none")
             ax.annotate(f"grade {r.grade} {r.term.split(' with ')[0].split(' over ')[0]}", (x, y["Adverse events"]),
                         xytext=(0, -9), textcoords="offset points", fontsize=6, ha="center")

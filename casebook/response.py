@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from casebook import dates
 from casebook.data import Case
 
 PR_DECREASE = 0.30  # from the baseline
@@ -62,7 +61,7 @@ def lesion_history(case: Case) -> pd.DataFrame:
     scans = case.imaging.set_index("imaging_id")
     measured = case.measurements[case.measurements["imaging_id"] != ""]
     rows = [{"imaging_id": m.imaging_id, "lesion_id": m.lesion_id, "size_cm": m.size_cm,
-             "when": dates.timestamp(scans.loc[m.imaging_id, "date"], scans.loc[m.imaging_id, "date_precision"])}
+             "when": scans.loc[m.imaging_id, "date_when"]}
             for m in measured.itertuples()]
     frame = pd.DataFrame(rows, columns=["imaging_id", "lesion_id", "size_cm", "when"])
     return frame.sort_values("when", kind="stable").reset_index(drop=True)

@@ -44,7 +44,7 @@ def _imaging(case: Case) -> list[dict]:
     for _, r in case.imaging.iterrows():
         text = f"{r.modality}: {r.finding}{_sizes(case, 'imaging_id', r.imaging_id)}"
         text += response_text(labels.loc[r.imaging_id, "category"], labels.loc[r.imaging_id, "basis"])
-        out.append(_event(r.date, r.date_precision, "imaging", f"imaging.csv:{r.imaging_id}", text))
+        out.append(_event(r.date, r.date_when, r.date_precision, "imaging", f"imaging.csv:{r.imaging_id}", text))
     return out
 
 
@@ -59,7 +59,7 @@ def _procedures(case: Case) -> list[dict]:
             text += f"; BRAF {r.braf}"
         if r.ngs != "not reported":
             text += f"; sequencing: {r.ngs}"
-        out.append(_event(r.date, r.date_precision, "procedure", f"procedures.csv:{r.procedure_id}", text))
+        out.append(_event(r.date, r.date_when, r.date_precision, "procedure", f"procedures.csv:{r.procedure_id}", text))
     return out
 
 
@@ -75,10 +75,10 @@ def _radiotherapy(case: Case) -> list[dict]:
             text += f", {_number(r.gtv_ptv_margin_cm)} cm GTV-to-PTV margin"
         if r.start_precision == "day" and r.end_precision == "day" and r.end != r.start:
             if deidentify.active():  # relative times in months would hide the span: it is given in days
-                text += f"; over {(dates.parse(r.end, 'day') - dates.parse(r.start, 'day')).days + 1} days"
+                text += f"; over {(r.end_when - r.start_when).days + 1} days"
             else:
-                text += f"; {dates.format_long(r.start, 'day')} to {dates.format_long(r.end, 'day')}"
-        out.append(_event(r.start, r.start_precision, "radiotherapy", f"radiotherapy.csv:{r.rt_id}", text))
+                text += f"; {dates.format_long(r.start_when, 'day')} to {dates.format_long(r.end_when, 'day')}"
+        out.append(_event(r.start, r.start_when, r.start_precision, "radiotherapy", f"radiotherapy.csv:{r.rt_id}", text))
     return out
 
 
@@ -86,7 +86,7 @@ def _adverse_events(case: Case) -> list[dict]:
     out = []
     for _, r in case.adverse_events.iterrows():
         text = f"Grade {r.grade} {r.term}, attributed to {r.attribution}; {r.outcome}"
-        out.append(_event(r.date, r.date_precision, "adverse event", f"adverse_events.csv:{r.ae_id}", text))
+        out.append(_event(r.date, r.date_when, r.date_precision, "adverse event", f"adverse_events.csv:{r.ae_id}", text))
     return out
 
 
@@ -110,23 +110,23 @@ def _systemic(case: Case) -> list[dict]:
     for _, r in case.systemic_therapy.iterrows():
         source = f"systemic_therapy.csv:{r.course_id}"
         if r.status_at_end == "ongoing":
-            text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles by {dates.format_long(r.end, r.end_precision)}, continuing"
+            text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles by {dates.format_long(r.end_when, r.end_precision)}, continuing"
         else:
             text = f"Started {_dose(r)} ({r.setting}); {r.cycles} cycles in all"
-        out.append(_event(r.start, r.start_precision, "systemic therapy", source, text))
+        out.append(_event(r.start, r.start_when, r.start_precision, "systemic therapy", source, text))
         if r.end:
             text = endings[r.status_at_end].format(
                 agent=r.agent, Agent=r.agent.capitalize(), cycles=r.cycles, reason=r.end_reason
             )
-            out.append(_event(r.end, r.end_precision, "systemic therapy", source, text))
+            out.append(_event(r.end, r.end_when, r.end_precision, "systemic therapy", source, text))
     return out
 
 
-def _event(value: str, precision: str, kind: str, source: str, text: str) -> dict:
+def _event(value: str, when: pd.Timestamp, precision: str, kind: str, source: str, text: str) -> dict:
     return {
         "date": value,
         "precision": precision,
-        "when": dates.timestamp(value, precision),
+        "when": when,
         "kind": kind,
         "source": source,
         "text": text,
@@ -148,7 +148,7 @@ def table1(case: Case) -> pd.DataFrame:
     ev = events(case)
     return pd.DataFrame(
         {
-            deidentify.heading("Date"): [dates.format_short(d, p) for d, p in zip(ev["date"], ev["precision"])],
+            deidentify.heading("Date"): [dates.format_short(d, p) for d, p in zip(ev["when"], ev["precision"])],
             "Event": [deidentify.text(t) for t in ev["text"]],
         }
     )

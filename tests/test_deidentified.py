@@ -23,7 +23,7 @@ from docx import Document
 from PIL import Image
 
 from casebook import dates, deidentify, edition, timeline
-from casebook.data import DATE_FIELDS, load_case
+from casebook.data import date_fields, load_case, schema
 from casebook.paths import BUILD, DATA, PUBLISHED_FIGURES
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
@@ -161,7 +161,7 @@ def test_the_package_carries_offsets_and_validates(tmp_path, edition_on):
         rows = {r["rt_id"]: r for r in csv.DictReader(handle)}
     assert (rows["lxrt"]["start_offset"], rows["lxrt"]["start_offset_unit"]) == ("29", "months")
     assert (rows["sbrt"]["end_offset"], rows["sbrt"]["start_offset"]) == ("15", "15")
-    for table, pairs in DATE_FIELDS.items():
+    for table, pairs in dated_tables().items():
         header = (out / f"{table}.csv").read_text().splitlines()[0].split(",")
         for column, precision in pairs:
             assert column not in header and precision not in header and f"{column}_offset" in header
@@ -171,9 +171,14 @@ def test_the_package_carries_offsets_and_validates(tmp_path, edition_on):
     assert {p.name: y for p in out.iterdir() if (y := set(deidentify.find_years(p.read_text())) & years)} == {}
 
 
+def dated_tables() -> dict:
+    """table -> [(date column, precision column)], from the schema."""
+    return {r["name"]: date_fields(r) for r in schema(DATA)["resources"]}
+
+
 def _patient_dates(case) -> set[str]:
     found = {case.patient["presentation_date"]}
-    for table, pairs in DATE_FIELDS.items():
+    for table, pairs in dated_tables().items():
         for column, _ in pairs:
             found |= {v for v in case.tables[table][column] if v}
     return found

@@ -94,6 +94,70 @@ def test_a_data_edit_reaches_table1_prose_and_pdf(book):
         assert " 41 " in page_text(book, name) or "41%" in page_text(book, name) or "41 %" in page_text(book, name)
 
 
+# One edit in each file of data/ that the book shows (README.md is only offered for download):
+# (file, text as it is, text as edited). Each text is in its file once, and typed in no chapter and nowhere in
+# the package (where a page could show it without reading it from data/).
+EDITS = [
+    ("lesions.csv", "mesenteric nodule in the peritoneum", "mesenteric nodule in the peritoneum zqlesions"),
+    ("procedures.csv", "numerous metastatic nodules in the small bowel mesentery",
+     "numerous metastatic nodules in the small bowel mesentery zqprocedures"),
+    ("imaging.csv", "known left groin and thigh lesions resolved", "known left groin and thigh lesions resolved zqimaging"),
+    ("measurements.csv", "Several nodes from 2 to 3 cm.", "Several nodes from 2 to 3 cm. zqmeasurements"),
+    ("systemic_therapy.csv", "immune-related skin toxicity (drug holiday)", "immune-related skin toxicity (drug holiday) zqsystemic"),
+    ("radiotherapy.csv", "2023-07-26,day,2,", "2023-07-26,day,2.5,"),
+    ("adverse_events.csv", "pembrolizumab (immune-related)", "pembrolizumab (immune-related zqadverse)"),
+    ("patient.yaml", "a mass underneath the nail of the left big toe", "a mass underneath the nail of the left big toe zqpatient"),
+    ("radiobiology.yaml", "dose_per_fraction_gy: [0.5, 2]", "dose_per_fraction_gy: [0.4, 2]"),
+    ("datapackage.json", "Anatomical site.", "Anatomical site zqpackage."),
+    ("patient.schema.json", "Sex as reported.", "Sex as reported zqpatientschema."),
+    ("radiobiology.schema.json", "each with the tissue it stands for and its source.",
+     "each with the tissue it stands for and its source zqradiobiologyschema."),
+]
+# How an edit reads on a page, where that differs from the text in the file.
+SHOWN = {"radiotherapy.csv": [("2 cm GTV-to-PTV margin", "2.5 cm GTV-to-PTV margin")],
+         "radiobiology.yaml": [("0.5 to 2 Gy", "0.4 to 2 Gy"), ("lowdose.dpf_min_gy : 0.5 (", "lowdose.dpf_min_gy : 0.4 (")]}
+
+
+def chapter_pages(root):
+    return {p.stem: page_text(root, p.stem) for p in sorted((root / "_build" / "html" / "chapters").glob("*.html"))}
+
+
+def executed(root, name):
+    return (root / "_build" / ".work" / "_build" / "jupyter_execute" / "chapters" / f"{name}.ipynb").stat().st_mtime_ns
+
+
+def test_an_edit_to_each_data_file_reaches_every_page_that_shows_it_and_only_readers_re_execute(book):
+    """One rebuild after an edit in every file of data/: each page that showed an edited text shows the edit,
+    as often as it showed the text; a chapter whose code reads no data (Statements) is not executed again."""
+    covered = {p.name for p in (book / "data").iterdir()} - {"README.md"}
+    assert covered == {file for file, _, _ in EDITS}, "every file of data/ has an edit here"
+    before = chapter_pages(book)
+    typed = [*(book / "chapters").glob("*.md"), *(book / "casebook").rglob("*.py")]
+    prose = "".join(p.read_text(encoding="utf-8") for p in typed)
+    shown = []  # (file, text shown after the edit, {page: how often it showed the text before})
+    for file, old, new in EDITS:
+        path = book / "data" / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (file, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        for old_shown, new_shown in SHOWN.get(file, [(old, new)]):
+            assert old_shown not in prose, f"{old_shown!r} is typed in a chapter or the package: pick another text"
+            pages = {name: page.count(old_shown) for name, page in before.items() if old_shown in page}
+            assert pages, f"no page shows {old_shown!r} from {file}"
+            shown.append((file, new_shown, pages))
+    statements, timeline = executed(book, "statements"), executed(book, "timeline")
+
+    result, _ = build(book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = chapter_pages(book)
+    for file, new_shown, pages in shown:
+        for name, count in pages.items():
+            assert after[name].count(new_shown) == count, (file, name, new_shown)
+    assert executed(book, "timeline") != timeline  # its code reads data/: executed again
+    assert executed(book, "statements") == statements  # its code reads only manuscript.yaml
+    assert "statements.md: Executed notebook" not in result.stdout
+
+
 def test_bad_data_stops_before_anything_is_written(book):
     before = tree_hash(book / "_build" / "html"), (book / "_build" / "pdf" / "case-report.pdf").read_bytes()
     path = book / "data" / "radiotherapy.csv"

@@ -1,6 +1,6 @@
 """The book's Sphinx extension, one module per job:
 
-- rebuild: re-read every chapter when data/, the package or manuscript.yaml changed;
+- rebuild: re-read a chapter when the files its code read, its text, the package or manuscript.yaml changed;
 - alt_text: figures' alt text from the data;
 - care: the CARE checklist from {care} marks;
 - supplementary: manuscript or supplementary material, numbering and placement;
