@@ -32,7 +32,7 @@ UO = "UO file uo.obo of the ontology's repository (commit a0849fe)"
 NCIT_UBERON = "NCIt OBO Edition's mapping to UBERON, with both labels (uberon.tsv, commit 3c78a1a)"
 SCHEMA_DOCS = "Phenopacket schema's oncology example (docs/cancer-example.rst)"
 SCHEMA_TEST = "Phenopacket schema's documentation examples (YamlGenerationTest.java)"
-ATC = "WHO ATC/DDD index (2022 or later), as checked for the project's domain facts"
+ATC = "WHO ATC/DDD index (WHO Collaborating Centre for Drug Statistics Methodology)"
 
 # Every term the packet may use: id -> (label, where checked).
 TERMS = {
