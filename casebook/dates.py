@@ -53,6 +53,23 @@ def format_long(when, precision: str) -> str:
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
 
 
+def format_span(start, start_precision: str, end, end_precision: str) -> str:
+    """A course in words with its preposition: 'from 21 to 26 July 2023', 'from March to October 2021',
+    'from November 2021 to June 2022' (in the de-identified edition: 'over 6 days in month 29 after
+    diagnosis' or 'from month 9 to month 16 after diagnosis')."""
+    if deidentify.active():
+        return deidentify.relative_span(iso(start, start_precision), start_precision, iso(end, end_precision), end_precision)
+    a, b = _date(start, start_precision), _date(end, end_precision)
+    first, last = format_long(start, start_precision), format_long(end, end_precision)
+    if first == last:  # both in one month, known to the month
+        return f"in {first}"
+    if a.year == b.year:  # the year once; the month once too when both days fall in it
+        first = first[: -len(f" {a.year}")]
+        if start_precision == end_precision == "day" and a.month == b.month:
+            first = str(a.day)
+    return f"from {first} to {last}"
+
+
 def format_short(when, precision: str) -> str:
     """'Jul 2023' or '21 Jul 2023', for tables (in the de-identified edition: 'month 17')."""
     if deidentify.active():

@@ -123,6 +123,24 @@ def relative_short(value: str, precision: str, ref: tuple[str, str] | None = Non
     return f"{unit[:-1]} {abs(n)}" + (" before" if n < 0 else "") + _year(value)
 
 
+def relative_span(start: str, start_precision: str, end: str, end_precision: str) -> str:
+    """A course as time from the reference: 'over 6 days in month 29 after diagnosis' when both ends
+    have the day (the length in days is exact), else 'from month 9 to month 16 after diagnosis'."""
+    first, last = relative(start, start_precision), relative(end, end_precision)
+    event = f" after {name()}"
+    if first == last:
+        shown = f"in {first}"
+    elif first.endswith(event) and last.endswith(event):  # 'from month 9 to month 16 after diagnosis'
+        shown = f"from {first[: -len(event)]} to {last}"
+    else:
+        shown = f"from {first} to {last}"
+    if start_precision == end_precision == "day":
+        from casebook.dates import parse
+
+        return f"over {(parse(end, 'day') - parse(start, 'day')).days + 1} days {shown}"
+    return shown
+
+
 def _year(value: str) -> str:
     """' (2023)' where the setting allows years alone (Safe Harbor does), else ''."""
     return f" ({value[:4]})" if settings().get("years") else ""

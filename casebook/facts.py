@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from casebook import dates, deidentify, dose
-from casebook.data import WHEN, Case
+from casebook.data import WHEN, Case, spans
 
 
 def plain(value):
@@ -44,6 +44,10 @@ def record_facts(case: Case) -> dict:
                 value = plain(value)
                 if value not in (None, ""):
                     out[f"{r[id_column]}.{column}"] = value
+            for start, end in spans(resource):  # '<id>.span': 'from 21 to 26 July 2023'
+                if r[start] and r[end]:
+                    out[f"{r[id_column]}.span"] = dates.format_span(r[start + WHEN], r[dated[start]],
+                                                                    r[end + WHEN], r[dated[end]])
     return out
 
 
@@ -107,6 +111,9 @@ def derived_facts(case: Case) -> dict:
         "derived.first_cr_modality": first_cr.modality,
         "derived.lxrt_treatment_days": (course.end - course.start).days + 1,
         "derived.last_report_date": dates.format_long(last.end_when, last.end_precision),
+        # The systemic line running when the low-dose course began started this many months before it.
+        "derived.months_line_start_to_lxrt": dates.months_between(
+            case.systemic_therapy.loc[case.systemic_therapy["start_when"] <= rt.start_when, "start_when"].max(), rt.start_when),
         "derived.months_lxrt_to_last_report": dates.months_between(rt.end_when, last.end_when),
         "derived.systemic_courses": len(case.systemic_therapy),
         "derived.scans": len(case.imaging),

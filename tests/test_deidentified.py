@@ -22,7 +22,7 @@ import yaml
 from docx import Document
 from PIL import Image
 
-from casebook import dates, deidentify, edition, timeline
+from casebook import dates, deidentify, edition, facts, timeline
 from casebook.data import date_fields, load_case, schema
 from casebook.paths import BUILD, DATA, PUBLISHED_FIGURES
 
@@ -80,6 +80,14 @@ def test_years_alone_only_where_the_setting_allows_them(edition_on):
     deidentify.use({**ON, "years": True})
     assert deidentify.relative("2022-07", "month", ("2021-02", "month"), "diagnosis") == "month 17 after diagnosis (2022)"
     assert deidentify.relative_short("2020-11", "month", ("2021-02", "month")) == "month 3 before (2020)"
+
+
+def test_a_course_keeps_its_length_in_days(case, edition_on):
+    """By hand: the reference is 2021-02 (month); 2023-07-21..26 is month 29 and 6 days; 2021-03..10 is months 1 to 8."""
+    f = facts.facts(case)
+    assert f["lxrt.span"] == "over 6 days in month 29 after diagnosis"
+    assert f["nivo_adj.span"] == "from month 1 to month 8 after diagnosis"
+    assert f["sbrt.span"] == "in month 15 after diagnosis"
 
 
 def test_an_interval_across_the_reference_stays_correct():

@@ -55,3 +55,14 @@ def test_plain_values_glue_cleanly(value, expected):
 
 def test_no_fact_is_a_numpy_scalar(case):
     assert all(type(v) in (int, float, str) for v in facts(case).values())
+
+
+def test_a_course_in_words_names_each_part_once(case):
+    """By hand from the CSV dates: 2023-07-21..2023-07-26 (day), 2021-03..2021-10 (month), 2022-05..2022-05."""
+    f = facts(case)
+    assert f["lxrt.span"] == "from 21 to 26 July 2023"
+    assert f["nivo_adj.span"] == "from March to October 2021"
+    assert f["pembro_1.span"] == "from November 2021 to 13 June 2022"
+    assert f["sbrt.span"] == "in May 2022"
+    # ipi_2 and pembro_2 began in 2023-04, the low-dose course in 2023-07.
+    assert f["derived.months_line_start_to_lxrt"] == 3
