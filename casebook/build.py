@@ -81,7 +81,13 @@ def jupyter_book(builder: str) -> None:
     # Jupyter Book runs under this interpreter and imports this folder's casebook (PYTHONPATH),
     # and so do the notebook kernels it starts: never .venv's console script, whose first
     # line and editable install may name the folder .venv was made in (a copy's original).
-    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+    # Chapters are read, and so executed, by as many processes as the machine has cores (Sphinx's parallel
+    # read: casebook.sphinxext merges each process's state); CASEBOOK_JOBS=1 reads them one after another.
+    # Jupyter Book's command line has no option for it, so its build_sphinx is given `jobs`.
+    jobs = max(1, int(os.environ.get("CASEBOOK_JOBS") or os.cpu_count() or 1))
+    cmd = [sys.executable, "-c", "import functools, sys; import jupyter_book.sphinx as s; "
+           f"s.build_sphinx = functools.partial(s.build_sphinx, jobs={jobs}); "
+           "from jupyter_book.cli.main import main; sys.exit(main())",
            "build", str(ROOT), "--path-output", str(WORK), "--builder", builder, "-W", "-n", "--keep-going"]
     # The date of the last commit, not of the build: the same sources give the same PDF.
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(),

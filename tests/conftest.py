@@ -138,7 +138,7 @@ def built_book(tmp_path_factory) -> Path:
     from outputs import build, copy_sources
 
     root = copy_sources(tmp_path_factory.mktemp("built") / "book")
-    result = build(root)
+    result = build(root, env={"CASEBOOK_JOBS": "2"})  # parallel even on a one-core machine (tests/test_parallel.py)
     assert result.returncode == 0, result.stdout + result.stderr
     return root
 
