@@ -140,12 +140,12 @@ def what_changed(target: str, hashes: dict[str, str], root: Path = paths.ROOT) -
         record = json.loads(_record_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ["no record of a good build"]
-    if not set(TARGETS[target]) <= set(record.get("targets", [])):
-        return [f"the last good build did not make {target}"]
     old = record.get("inputs", {})
     changed = [kind for kind in hashes if old.get(kind) != hashes[kind]]
     if changed:
         return changed
+    if not set(TARGETS[target]) <= set(record.get("targets", [])):
+        return [f"the last good build did not make {target}"]
     if outputs_signature(root) != record.get("outputs"):
         return ["outputs missing or changed"]
     return []
