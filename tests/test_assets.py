@@ -26,13 +26,15 @@ def test_urls_follow_the_style_sheet_into_the_bundle_folder():
     assert purge(".a{background:url(data:image/png;base64,AA==)}", {"a"}) == [".a{background:url(data:image/png;base64,AA==)}"]
 
 
-def test_a_web_font_no_kept_rule_uses_is_left_out(tmp_path):
+def test_a_web_font_no_kept_rule_uses_is_left_out_and_so_are_truetype_fallbacks(tmp_path):
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "t.css").write_text(
-        "@font-face{font-family:Used;src:url(u.woff2)}@font-face{font-family:Unused;src:url(n.woff2)}"
+        '@font-face{font-family:Used;src:url(u.woff2) format("woff2"),url(u.ttf) format("truetype")}'
+        "@font-face{font-family:Unused;src:url(n.woff2)}"
         ".icon{font-family:Used}.brand{font-family:Unused}")
     sheet = assets.bundle(tmp_path, ["styles/t.css"], {"icon"})
     assert "Used;" in sheet and "Unused" not in sheet and ".brand" not in sheet
+    assert "url(u.woff2)" in sheet and ".ttf" not in sheet  # no browser that runs the theme needs TrueType
 
 
 @pytest.mark.book

@@ -133,6 +133,9 @@ def _purge(rules, words: set[str], base: str) -> list[str]:
     return out
 
 
+_TRUETYPE = re.compile(r"""\s*,\s*url\(["']?[^)"']+\.ttf["']?\)\s*format\(["']?truetype["']?\)""")
+
+
 def _font_family(rule_text: str) -> str:
     found = re.search(r"font-family:\s*([^;}]+)", rule_text)
     return found.group(1).strip().strip("\"'") if found else ""
@@ -148,7 +151,8 @@ def bundle(static: Path, sources: list[str], words: set[str]) -> str:
             rules += _purge(sheet, words, posixpath.dirname(name))
     body = [r for r in rules if not r.startswith("@font-face")]
     used = "\n".join(body)
-    fonts = [r for r in rules if r.startswith("@font-face") and _font_family(r) in used]
+    # Every browser that runs the theme's scripts reads WOFF2: the TrueType fallbacks are never fetched.
+    fonts = [_TRUETYPE.sub("", r) for r in rules if r.startswith("@font-face") and _font_family(r) in used]
     return '@charset "UTF-8";\n' + "\n".join(fonts + body) + "\n"
 
 
