@@ -4,7 +4,9 @@ Jupyter Book works in _build/.work (its environment, doctrees and outputs). Ever
 (website, both PDFs, Word file, CARE checklist CSV, the files in figures/) is made in
 _build/.stage first and published together, only when all of them were made
 (casebook.transaction): a failed or interrupted build leaves the last good set as it was.
-One build runs at a time in a folder; Ctrl-C and SIGTERM stop it within seconds.
+One build runs at a time in a folder; Ctrl-C and SIGTERM stop it within seconds. When nothing it
+reads changed since the last good build and that build's outputs are in place, it says so and stops
+(casebook.uptodate); `--force` builds anyway.
 
     python -m casebook.build html|pdf|docx|all
 """
