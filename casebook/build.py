@@ -79,7 +79,7 @@ def check_data() -> None:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
 
 
-def jupyter_book(builder: str) -> None:
+def jupyter_book(builder: str, retry: bool = True) -> None:
     # Jupyter Book runs under this interpreter and imports this folder's casebook (PYTHONPATH),
     # and so do the notebook kernels it starts: never .venv's console script, whose first
     # line and editable install may name the folder .venv was made in (a copy's original).
@@ -108,12 +108,13 @@ def jupyter_book(builder: str) -> None:
     # itself (nbclient swallows an interrupt while a notebook runs).
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    warnings = []
+    warnings, port_taken = [], False
     try:
         with log.open("w", encoding="utf-8") as out:
             for line in proc.stdout:
                 out.write(line)
                 text = _ANSI.sub("", line).strip()
+                port_taken = port_taken or _PORT_TAKEN in text
                 if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
                     warnings.append(text.replace(str(ROOT) + "/", ""))
                 if _worth_showing(line):
@@ -125,6 +126,13 @@ def jupyter_book(builder: str) -> None:
         raise
     finally:
         proc.stdout.close()
+    if proc.returncode != 0 and port_taken and retry:
+        # A kernel's TCP port was taken between its choice and its use, by a kernel another process
+        # (a parallel reader, another build on the machine) started at the same moment: a race of
+        # jupyter_client, not a problem of the book. Once more, from the start.
+        _forget_reads()
+        say(f"{builder} build: a notebook kernel could not bind its port (taken by another process); building it again")
+        return jupyter_book(builder, retry=False)
     if proc.returncode != 0:
         _forget_reads()
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
@@ -141,6 +149,7 @@ def _forget_reads() -> None:
     (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
 
 
+_PORT_TAKEN = "zmq.error.ZMQError: Address already in use"
 UNTOUCHED = "the last good website, PDFs, Word file, checklist and figures/ are untouched."
 
 
