@@ -83,6 +83,9 @@ docx: venv pandoc ## Build the Word file _build/docx/case-report.docx from the l
 book: venv tex pandoc ## Set up, then build the website, the PDF and the Word file
 	$(PY) -m casebook.build all
 
+deidentified: venv tex pandoc ## Build the de-identified edition (no calendar dates) into _build/deidentified/_build/
+	$(PY) -m casebook.deidentify
+
 submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
@@ -101,4 +104,4 @@ check: venv lint ## Fast lane: the tests that need no build (unit, property, dat
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book submission test lint check bench clean
+.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book deidentified submission test lint check bench clean

@@ -1,7 +1,9 @@
-"""What the chapters call: one function per glued table or set of numbers.
+"""What the chapters call: one function per glued table, figure or set of numbers.
 
 Each function loads the validated case itself, so a chapter's hidden cell is
 one call, and a data error stops the build with the full list of problems.
+Figures and generated tables are glued by their label in casebook.artefacts. Each
+function imports what it needs, so a chapter that glues only facts never loads matplotlib.
 """
 
 from __future__ import annotations
@@ -9,16 +11,17 @@ from __future__ import annotations
 import os
 import string
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import Markdown
-from matplotlib_inline.backend_inline import set_matplotlib_formats
 from myst_nb import glue
 
-from casebook import checks, dose, facts, figures, provenance, timeline
+from casebook import artefacts
 from casebook.data import load_case
 from casebook.paths import BUILD, DATA, FIGURES, ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping all of
 # it keeps data text from ever being read as markup (tables, roles, HTML).
@@ -42,21 +45,51 @@ def markdown_table(frame: pd.DataFrame, literal: list[str] = ()) -> str:
 
 def glue_facts(folder=DATA) -> None:
     """Glue every fact of the case (numbers, dates in words) for {glue:text}."""
+    from casebook import facts
+
     for key, value in facts.facts(load_case(folder)).items():
         glue(key, value, display=False)
 
 
-def glue_table1(folder=DATA) -> None:
-    """Glue Table 1 as a Markdown table ('table1') and its provenance."""
-    glue("table1", Markdown(markdown_table(timeline.table1(load_case(folder)))), display=False)
-    glue_table_provenance("table-timeline")
+def glue_table(label: str, folder=DATA) -> None:
+    """Glue one generated table of the registry as Markdown (its key, e.g. 'table1') and, if its
+    chapter shows one, the note of the function and data files that made it (e.g. 'table-timeline_provenance')."""
+    from casebook import provenance
+
+    table = artefacts.get(label)
+    glue(table.key, Markdown(markdown_table(table.make(load_case(folder)))), display=False)
+    if table.provenance_key:
+        glue(table.provenance_key, Markdown(provenance.sentence(table)), display=False)
 
 
-def glue_data_dictionary(folder=DATA) -> None:
-    """Glue the data dictionary ('data_dictionary') and download links for each file and the package zip ('data_files')."""
-    from casebook.data import dictionary, package_zip
+def glue_figure(name: str, folder=DATA) -> None:
+    """Draw one figure of the registry, write its journal files to figures/, and glue it.
 
-    glue("data_dictionary", Markdown(markdown_table(dictionary(folder))), display=False)
+    Glues its key (e.g. 'course_figure': SVG for the website, PDF for LaTeX, vector in both) and, if its
+    chapter shows one, the note of the function and data files that made it (e.g. 'course_provenance').
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    from casebook import figures, provenance
+
+    artefact = artefacts.figure(name)
+    fig = artefact.make(load_case(folder))
+    figures.save(fig, FIGURES, artefact.stem)
+    set_matplotlib_formats("svg", "pdf")
+    glue(artefact.key, fig, display=False)
+    plt.close(fig)
+    if artefact.provenance_key:
+        glue(artefact.provenance_key, Markdown(provenance.sentence(artefact)), display=False)
+
+
+def glue_data_files(folder=DATA) -> None:
+    """Glue download links for each data file and the package zip ('data_files')."""
+    from casebook.data import package_zip
+
+    from casebook import deidentify
+
+    folder = deidentify.data_folder(folder)  # the de-identified edition offers its de-identified package
     archive = package_zip(folder, BUILD / "downloads" / "case-data.zip")
     chapters = ROOT / "chapters"
     links = [f"- {{download}}`{archive.name} (the whole package) <{os.path.relpath(archive, chapters)}>`"]
@@ -64,53 +97,53 @@ def glue_data_dictionary(folder=DATA) -> None:
     glue("data_files", Markdown("\n".join(links)), display=False)
 
 
+def glue_phenopacket(folder=DATA) -> None:
+    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json (de-identified in that
+    edition) and glue its download link with the count of each element ('phenopacket_file') and what it
+    leaves out ('phenopacket_notes'). Its table of terms is a table of the registry
+    (glue_table("table-phenopacket-terms"))."""
+    from casebook import phenopacket
+
+    case = load_case(folder)
+    edition = phenopacket.edition(case)
+    packet = phenopacket.build(case, **edition)
+    path = BUILD / "downloads" / "case.phenopacket.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.new")
+    tmp.write_text(phenopacket.to_json(packet), encoding="utf-8")
+    tmp.replace(path)
+    held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
+                     if name not in ("id", "subject", "meta_data"))
+    link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"
+    glue("phenopacket_file", Markdown(link), display=False)
+    found = phenopacket.notes(case, **edition)
+    glue("phenopacket_notes", Markdown("\n".join(f"- {escape(n)}" for n in found)), display=False)
+
+
 def glue_key_list(folder=DATA) -> None:
     """Glue the list of every fact key with its value and source ('glue_keys')."""
+    from casebook import facts
+
     keys = facts.key_list(load_case(folder))
     lines = [f"- `{r.Key}`: {escape(r.Value)} ({escape(r.Source)})" for r in keys.itertuples()]
     glue("glue_keys", Markdown("\n".join(lines)), display=False)
 
 
-def glue_dose_table(folder=DATA) -> None:
-    """Glue the dose-summary table ('dose_table')."""
-    glue("dose_table", Markdown(markdown_table(dose.dose_table(load_case(folder)))), display=False)
-    glue_table_provenance("table-dose")
-
-
-def glue_figure(name: str, folder=DATA) -> None:
-    """Draw one figure of the registry, write its journal files to figures/, and glue it.
-
-    Glues '<name>_figure' (SVG for the website, PDF for LaTeX: vector in both) and
-    '<name>_provenance' (the function and data files that made it).
-    """
-    case = load_case(folder)
-    fig = figures.draw(case, name)
-    files = figures.save(fig, FIGURES, name)
-    set_matplotlib_formats("svg", "pdf")
-    glue(f"{name}_figure", fig, display=False)
-    plt.close(fig)
-    function, inputs = figures.REGISTRY[name]
-    glue(f"{name}_provenance", Markdown(provenance.sentence(function, inputs, [p.name for p in files])), display=False)
-
-
-def glue_table_provenance(label: str) -> None:
-    """Glue '<label>_provenance': the function and data files behind a generated table."""
-    function, inputs = provenance.TABLES[label]
-    glue(f"{label}_provenance", Markdown(provenance.sentence(function, inputs)), display=False)
-
-
 def glue_provenance(folder=DATA) -> None:
     """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions'."""
-    glue("artefacts", Markdown(markdown_table(provenance.artefacts(), literal=["Item"])), display=False)
-    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(folder))), display=False)
+    from casebook import deidentify, provenance
+
+    glue("artefacts", Markdown(markdown_table(provenance.artefacts_table(), literal=["Item"])), display=False)
+    # The edition hashes the files it publishes: a hash of the dated files would confirm a guess of the dates.
+    glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(deidentify.data_folder(folder)))), display=False)
     glue("versions", Markdown(markdown_table(provenance.versions())), display=False)
 
 
-def glue_data_notes(folder=DATA) -> None:
-    """Glue the cross-check findings ('data_notes') and their counts ('notes.<status>')."""
-    case = load_case(folder)
-    glue("data_notes", Markdown(markdown_table(checks.findings_table(case))), display=False)
-    for key, value in checks.counts(case).items():
+def glue_note_counts(folder=DATA) -> None:
+    """Glue the counts of the cross-check findings ('notes.inconsistent', 'notes.derived', ...)."""
+    from casebook import checks
+
+    for key, value in checks.counts(load_case(folder)).items():
         glue(key, value, display=False)
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from casebook import dates
+from casebook import dates, deidentify
 from casebook import response as recist
 from casebook.data import DATE_FIELDS, Case
 
@@ -188,7 +188,7 @@ def findings_table(case: Case) -> pd.DataFrame:
     rows = [{"Check": f.check, "Result": f.status,
              "Where": f.file + (f", row {f.row} ({f.record})" if f.row else ""), "Evidence": f.evidence}
             for f in findings(case)]
-    return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Evidence"])
+    return pd.DataFrame(rows, columns=["Check", "Result", "Where", "Evidence"]).map(deidentify.text)
 
 
 def counts(case: Case) -> dict:

@@ -371,8 +371,13 @@ def _expected(error, field: dict, file: str, resources: dict, tables: dict) -> s
         if fk:
             target = resources[fk["reference"]["resource"]]
             rows = tables[target["name"]]
-            at = rows[0].index(fk["reference"]["fields"][0])
-            example = next((r[at] for r in rows[1:] if at < len(r) and r[at]), "")
+            name = fk["reference"]["fields"][0]
+            at = rows[0].index(name)
+            # The example must itself be a valid identifier: the referenced file may be broken too.
+            pattern = next((f.get("constraints", {}).get("pattern") for f in target["schema"]["fields"]
+                            if f["name"] == name), None)
+            example = next((r[at] for r in rows[1:] if at < len(r) and r[at]
+                            and (not pattern or re.fullmatch(pattern, r[at]))), "")
             return (f"an identifier that exists in the file it refers to ({target['path']}, column "
                     f"{fk['reference']['fields'][0]})" + (f", e.g. {example}" if example else ""))
         return "an identifier that exists in the file it refers to"

@@ -5,6 +5,8 @@ from datetime import date
 
 import pandas as pd
 
+from casebook import deidentify  # the de-identified edition shows relative times instead
+
 MONTH_NAMES = list(calendar.month_name)
 
 
@@ -28,14 +30,18 @@ def timestamp(value: str, precision: str) -> pd.Timestamp:
 
 
 def format_long(value: str, precision: str) -> str:
-    """'July 2023' or '21 July 2023'."""
+    """'July 2023' or '21 July 2023' (in the de-identified edition: 'month 17 after diagnosis')."""
+    if deidentify.active():
+        return deidentify.relative(value, precision)
     d = parse(value, precision)
     month = MONTH_NAMES[d.month]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"
 
 
 def format_short(value: str, precision: str) -> str:
-    """'Jul 2023' or '21 Jul 2023', for tables."""
+    """'Jul 2023' or '21 Jul 2023', for tables (in the de-identified edition: 'month 17')."""
+    if deidentify.active():
+        return deidentify.relative_short(value, precision)
     d = parse(value, precision)
     month = MONTH_NAMES[d.month][:3]
     return f"{d.day} {month} {d.year}" if precision == "day" else f"{month} {d.year}"

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from casebook import dates, dose
+from casebook import dates, deidentify, dose
 from casebook.data import DATE_FIELDS, Case
 
 ID_COLUMNS = {
@@ -173,7 +173,8 @@ PRODUCERS = {
 
 def facts(case: Case) -> dict:
     """All glue values for the chapters."""
-    return {key: value for producer in PRODUCERS for key, value in producer(case).items()}
+    # The de-identified edition rewrites dates in values and in record ids (pet_2023_07 -> pet_m29; its chapters' keys too).
+    return {deidentify.text(key): deidentify.text(value) for producer in PRODUCERS for key, value in producer(case).items()}
 
 
 def _record_source(case: Case, key: str) -> str:
@@ -189,6 +190,6 @@ def key_list(case: Case) -> pd.DataFrame:
     rows = []
     for producer, source in PRODUCERS.items():
         for key, value in producer(case).items():
-            rows.append({"Key": key, "Value": str(value),
-                         "Source": _record_source(case, key) if producer is record_facts else source})
+            rows.append({"Key": deidentify.text(key), "Value": deidentify.text(str(value)),
+                         "Source": deidentify.text(_record_source(case, key) if producer is record_facts else source)})
     return pd.DataFrame(rows, columns=["Key", "Value", "Source"])

@@ -1,6 +1,7 @@
-"""Figures drawn from the data, one function each, returning a matplotlib Figure.
+"""Figures drawn from the data, one function each, returning a matplotlib Figure, and each one's alt text.
 
-Captions and alt text live in the chapters; figures carry axis labels and legends only.
+casebook.artefacts registers each figure with its functions, chapter and data files; captions live
+in the chapters; figures carry axis labels and legends only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import matplotlib.patches
 import numpy as np
 import pandas as pd
 
-from casebook import dates, dose, response
+from casebook import dates, deidentify, dose, response
 from casebook.facts import low_dose_response
 from casebook.data import Case
 
@@ -162,6 +163,7 @@ def course_figure(case: Case) -> plt.Figure:
         ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 7]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+        deidentify.time_axis(ax, step=6)
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         handles = [matplotlib.patches.Patch(facecolor=colours[a], hatch=hatches[a], edgecolor="white", label=a) for a in agents]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.13), ncols=len(agents), frameon=False, fontsize=6.5)
@@ -209,6 +211,7 @@ def nodule_figure(case: Case) -> plt.Figure:
         ax.set_ylabel("Longest diameter (cm)")
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+        deidentify.time_axis(ax, step=3)
     return fig
 
 
@@ -236,49 +239,24 @@ def target_schematic(case: Case) -> plt.Figure:
     return fig
 
 
-# Every figure of the book. Each names the function that draws it and the data files that function reads.
-# Its number ("Figure 2", "Supplementary Figure S1") is the book's: its chapter places it in the
-# manuscript or, with the class "supplementary", in the supplementary material; its label is fig-<name>.
-REGISTRY = {
-    "course": (course_figure, ["systemic_therapy.csv", "radiotherapy.csv", "procedures.csv", "imaging.csv",
-                               "adverse_events.csv", "lesions.csv"]),
-    "target": (target_schematic, ["radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv", "lesions.csv"]),
-    "dose": (dose_figure, ["radiotherapy.csv", "radiobiology.yaml", "lesions.csv"]),
-    "nodule": (nodule_figure, ["radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv", "lesions.csv"]),
-}
 PNG_DPI = 300
 
 
-def label(name: str) -> str:
-    """The figure's label in its chapter (`:name: fig-course`)."""
-    return f"fig-{name}"
-
-
-def stem(name: str) -> str:
-    """File name without extension, by subject: the number is the book's and may change with the placement."""
-    return f"figure-{name}"
-
-
-def save(fig: plt.Figure, folder, name: str) -> list:
-    """Write the journal files: vector PDF and 300-dpi PNG, with no dates, so builds are byte-identical."""
+def save(fig: plt.Figure, folder, stem: str) -> list:
+    """Write the journal files <stem>.pdf (vector) and <stem>.png (300 dpi), with no dates, so builds are byte-identical."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{stem(name)}.pdf", folder / f"{stem(name)}.png"]
+    paths = [folder / f"{stem}.pdf", folder / f"{stem}.png"]
     fig.savefig(paths[0], format="pdf", metadata={"CreationDate": None, "ModDate": None})
     fig.savefig(paths[1], format="png", dpi=PNG_DPI, metadata={"Software": None})
     return paths
-
-
-def draw(case: Case, name: str) -> plt.Figure:
-    function, _ = REGISTRY[name]
-    return function(case)
 
 
 # --- Alt text: what each figure shows, in words, from the same data (casebook.sphinxext.alt_text) ---
 
 def _on(value: str, precision: str) -> str:
     """'on 21 July 2023' or 'in July 2023'."""
-    return ("on " if precision == "day" else "in ") + dates.format_long(value, precision)
+    return ("on " if precision == "day" and not deidentify.active() else "in ") + dates.format_long(value, precision)
 
 
 def _list(items: list[str]) -> str:
@@ -344,11 +322,3 @@ def nodule_alt(case: Case) -> str:
             f"{course.rt.technique} course shaded. A dashed partial-response line at {limits['pr_limit_cm'].iloc[0]:.2f} cm "
             f"and a dotted progression line at {pd_limits}. Triangles mark the scans reporting complete response, "
             f"with no size: {_list(complete) or 'none'}.")
-
-
-ALT_TEXT = {"course": course_alt, "target": target_alt, "dose": dose_alt, "nodule": nodule_alt}
-
-
-def alt_text(case: Case, name: str) -> str:
-    """The alt text of one figure of the registry."""
-    return ALT_TEXT[name](case)

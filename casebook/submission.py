@@ -17,18 +17,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from casebook import checks, data, dose, figures, journal, manuscript, pdf, timeline
+from casebook import artefacts, data, deidentify, journal, manuscript, pdf, phenopacket
 from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
 LATEX_SUFFIXES = {".tex", ".sty", ".cls", ".xdy", ".ist", ".bib"}
 LATEX_NAMES = {"Makefile", "latexmkrc", "latexmkjarc"}
-TABLES = {
-    "table-1-timeline.csv": timeline.table1,
-    "table-2-dose-summary.csv": dose.dose_table,
-    "data-dictionary.csv": lambda case: data.dictionary(case.folder),
-    "data-notes.csv": checks.findings_table,
-}
 
 
 def latex_sources(folder: Path = LATEX_OUT) -> list[Path]:
@@ -46,15 +40,24 @@ def latex_sources(folder: Path = LATEX_OUT) -> list[Path]:
 
 def figure_files(folder: Path = FIGURES, numbers: Path = NUMBERS) -> dict[str, Path]:
     """The journal's names for the files of figures/: the number the book shows ("Figure 1.pdf",
-    "Supplementary Figure S1.png"), by the figure registry (stale files stay out)."""
+    "Supplementary Figure S1.png"), by the registry (stale files stay out)."""
     if not numbers.exists():
         raise SystemExit(f"[submission] {numbers} is missing: run `make book` first")
     shown = json.loads(numbers.read_text(encoding="utf-8"))
-    missing = [figures.label(n) for n in figures.REGISTRY if figures.label(n) not in shown]
+    missing = [a.label for a in artefacts.figures() if a.label not in shown]
     if missing:
         raise SystemExit(f"[submission] no figure in the book has the label {', '.join(missing)}")
-    return {f"{shown[figures.label(name)]}{suffix}": folder / f"{figures.stem(name)}{suffix}"
-            for name in figures.REGISTRY for suffix in (".pdf", ".png")}
+    return {f"{shown[a.label]}{Path(file).suffix}": folder / file for a in artefacts.figures() for file in a.files}
+
+
+def table_files(case: data.Case) -> dict[str, bytes]:
+    """Each generated table of the registry as CSV, by its name in the bundle's tables/."""
+    files = {}
+    for table in artefacts.tables():
+        buffer = io.StringIO()
+        table.make(case).to_csv(buffer, index=False, lineterminator="\n")
+        files[table.csv] = buffer.getvalue().encode("utf-8")
+    return files
 
 
 def contents() -> dict[str, bytes]:
@@ -62,16 +65,13 @@ def contents() -> dict[str, bytes]:
     for needed in (PDF, SUPPLEMENT_PDF, DOCX, LATEX_OUT / "case-report.tex", CARE_CSV, *figure_files().values()):
         if not needed.exists():
             raise SystemExit(f"[submission] {needed} is missing: run `make book` first")
-    case = data.load_case(DATA)
     files = {"case-report.pdf": PDF.read_bytes(), "case-report.docx": DOCX.read_bytes(),
              "supplementary.pdf": SUPPLEMENT_PDF.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
     files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
     files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
-    for name, make in TABLES.items():
-        buffer = io.StringIO()
-        make(case).to_csv(buffer, index=False, lineterminator="\n")
-        files[f"tables/{name}"] = buffer.getvalue().encode("utf-8")
-    files.update({f"data/{p.name}": p.read_bytes() for p in sorted(DATA.iterdir()) if p.is_file()})
+    files.update({f"tables/{name}": csv for name, csv in table_files(data.load_case(DATA)).items()})
+    files.update({f"data/{p.name}": p.read_bytes() for p in sorted(deidentify.data_folder(DATA).iterdir()) if p.is_file()})
+    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.for_edition(data.load_case(DATA))).encode("utf-8")
     files["LICENSE"] = license_text()
     return files
 
@@ -89,6 +89,7 @@ figures/             each figure as vector PDF and 300-dpi PNG, named by its num
 tables/              each table as CSV
 data/                the data package (datapackage.json describes every file)
 care-checklist.csv   the CARE checklist: where each item is reported (section, PDF page)
+case.phenopacket.json  the case as a GA4GH Phenopacket (schema v2), made from the data package
 LICENSE              the licences: text, figures, tables and data under {license_name} ({license_id},
                      {license_url}); the code that builds them under the MIT licence
 

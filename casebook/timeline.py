@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook import dates, response
+from casebook import dates, deidentify, response
 from casebook.data import Case
 
 # Within one month, the order a reader expects: what was seen, what was done, what followed.
@@ -74,7 +74,10 @@ def _radiotherapy(case: Case) -> list[dict]:
         if pd.notna(r.gtv_ptv_margin_cm):
             text += f", {_number(r.gtv_ptv_margin_cm)} cm GTV-to-PTV margin"
         if r.start_precision == "day" and r.end_precision == "day" and r.end != r.start:
-            text += f"; {dates.format_long(r.start, 'day')} to {dates.format_long(r.end, 'day')}"
+            if deidentify.active():  # relative times in months would hide the span: it is given in days
+                text += f"; over {(dates.parse(r.end, 'day') - dates.parse(r.start, 'day')).days + 1} days"
+            else:
+                text += f"; {dates.format_long(r.start, 'day')} to {dates.format_long(r.end, 'day')}"
         out.append(_event(r.start, r.start_precision, "radiotherapy", f"radiotherapy.csv:{r.rt_id}", text))
     return out
 
@@ -145,7 +148,7 @@ def table1(case: Case) -> pd.DataFrame:
     ev = events(case)
     return pd.DataFrame(
         {
-            "Date": [dates.format_short(d, p) for d, p in zip(ev["date"], ev["precision"])],
-            "Event": ev["text"],
+            deidentify.heading("Date"): [dates.format_short(d, p) for d, p in zip(ev["date"], ev["precision"])],
+            "Event": [deidentify.text(t) for t in ev["text"]],
         }
     )

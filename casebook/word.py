@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from casebook import figures, manuscript, provenance
+from casebook import artefacts, manuscript, provenance
 from casebook.paths import DOCX, FIGURES, HTML, ROOT
 
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
@@ -54,10 +54,7 @@ def pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
 
 def provenance_notes() -> set[str]:
     """The website's "Made by ..." notes under generated tables and figures, as plain text."""
-    notes = [provenance.sentence(f, inputs) for f, inputs in provenance.TABLES.values()]
-    notes += [provenance.sentence(f, inputs, [f"{figures.stem(name)}.pdf", f"{figures.stem(name)}.png"])
-              for name, (f, inputs) in figures.REGISTRY.items()]
-    return {n.replace("`", "") for n in notes}
+    return {provenance.sentence(a).replace("`", "") for a in artefacts.ARTEFACTS}
 
 
 def article(page_html: str, page: str) -> Tag:
@@ -123,10 +120,10 @@ def figures_as_png(section: Tag, folder: Path = FIGURES) -> None:
     soup = BeautifulSoup("", "html.parser")
     for figure in section.find_all("figure"):
         label = figure.get("id", "")
-        name = label.removeprefix("fig-")
-        if name not in figures.REGISTRY:
-            raise WordError(f"figure {label!r} is not in casebook.figures.REGISTRY: no journal file to embed")
-        png = folder / f"{figures.stem(name)}.png"
+        registered = [a for a in artefacts.figures() if a.label == label]
+        if not registered:
+            raise WordError(f"figure {label!r} is not in casebook.artefacts.ARTEFACTS: no journal file to embed")
+        png = folder / f"{registered[0].stem}.png"
         if not png.exists():
             raise WordError(f"{png} is missing: the website build writes it")
         caption = figure.find("figcaption")

@@ -12,7 +12,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from test_book import SOURCE_SECTIONS
 
-from casebook import figures, manuscript, word
+from casebook import artefacts, manuscript, word
 from casebook.paths import DOCX, FIGURES
 from casebook.timeline import table1
 
@@ -172,7 +172,8 @@ def test_figures_are_inline_journal_pngs_with_their_captions_in_order(document, 
     assert len(found) == len(main) >= 2
     pdf_text = pdf_manuscript(pdf)
     for n, (name, (blob, caption)) in enumerate(zip(main, found), 1):
-        assert blob == (FIGURES / f"{figures.stem(name)}.png").read_bytes(), f"Figure {n} is not {figures.stem(name)}.png"
+        png = f"{artefacts.figure(name).stem}.png"
+        assert blob == (FIGURES / png).read_bytes(), f"Figure {n} is not {png}"
         assert caption.startswith(f"Figure {n}: ")
         assert same(caption) in pdf_text, f"the caption of Figure {n} differs from the PDF's"
 

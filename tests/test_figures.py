@@ -9,18 +9,21 @@ import pytest
 from conftest import squash
 from PIL import Image
 
-from casebook import figures, provenance
+from casebook import artefacts, figures
 from casebook.data import load_case
 from casebook.paths import ROOT
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
 
 
-@pytest.mark.parametrize("name", figures.REGISTRY)
+FIGURES = artefacts.figures()
+
+
+@pytest.mark.parametrize("figure", FIGURES, ids=lambda a: a.label)
 @pytest.mark.parametrize("folder", ["case", "synthetic"])
-def test_each_figure_draws_from_either_case(name, folder, case):
+def test_each_figure_draws_from_either_case(figure, folder, case):
     c = case if folder == "case" else load_case(SYNTHETIC)
-    fig = figures.draw(c, name)
+    fig = figure.make(c)
     assert fig.axes and fig.get_size_inches()[0] * 25.4 in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM)
     plt.close(fig)
 
@@ -31,9 +34,9 @@ def fresh(tmp_path_factory, case):
     out = []
     for run in ("a", "b"):
         folder = tmp_path_factory.mktemp(run)
-        for name in figures.REGISTRY:
-            fig = figures.draw(case, name)
-            figures.save(fig, folder, name)
+        for figure in FIGURES:
+            fig = figure.make(case)
+            figures.save(fig, folder, figure.stem)
             plt.close(fig)
         out.append(folder)
     return out
@@ -42,7 +45,7 @@ def fresh(tmp_path_factory, case):
 def test_journal_files_are_byte_identical_across_runs(fresh):
     a, b = fresh
     names = sorted(p.name for p in a.iterdir())
-    assert len(names) == 2 * len(figures.REGISTRY)
+    assert names == sorted(f for figure in FIGURES for f in figure.files)
     assert all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
@@ -63,18 +66,18 @@ def test_committed_figure_files_are_current(fresh):
 
 def test_png_files_are_300_dpi_and_pdf_files_are_vector(fresh):
     a, _ = fresh
-    for name in figures.REGISTRY:
-        png = Image.open(a / f"{figures.stem(name)}.png")
+    for figure in FIGURES:
+        png = Image.open(a / f"{figure.stem}.png")
         assert [round(v) for v in png.info["dpi"]] == [300, 300]
         width_mm = png.size[0] / 300 * 25.4
         assert round(width_mm) in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM)
-        pdf = (a / f"{figures.stem(name)}.pdf").read_bytes()
-        assert b"/Subtype /Image" not in pdf, f"{name}: raster image inside the PDF"
+        pdf = (a / f"{figure.stem}.pdf").read_bytes()
+        assert b"/Subtype /Image" not in pdf, f"{figure.label}: raster image inside the PDF"
 
 
 def test_file_names_carry_the_subject():
     # Numbers follow the placement in the chapters; the journal's numbered names are made by the bundle.
-    assert [figures.stem(n) for n in figures.REGISTRY] == [f"figure-{n}" for n in figures.REGISTRY]
+    assert [f.files for f in FIGURES] == [(f"figure-{n}.pdf", f"figure-{n}.png") for n in ("course", "target", "dose", "nodule")]
 
 
 def test_figures_are_numbered_in_two_sequences_in_reading_order(html_pages):
@@ -86,32 +89,32 @@ def test_figures_are_numbered_in_two_sequences_in_reading_order(html_pages):
             (supplementary if "supplementary" in figure.get("class", []) else main).append(number)
     assert main == [f"Figure {i}" for i in range(1, len(main) + 1)]
     assert supplementary == [f"Supplementary Figure S{i}" for i in range(1, len(supplementary) + 1)]
-    assert len(main) + len(supplementary) == len(figures.REGISTRY) and main and supplementary
+    assert len(main) + len(supplementary) == len(FIGURES) and main and supplementary
 
 
 def test_each_figure_in_html_has_its_number_caption_alt_text_and_provenance(html_pages):
     pages = "".join(str(p) for p in html_pages.values())
-    for name, (function, _) in figures.REGISTRY.items():
-        found = [p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name))]
-        assert len(found) == 1, name
+    for a in FIGURES:
+        found = [p.find(id=a.label) for p in html_pages.values() if p.find(id=a.label)]
+        assert len(found) == 1, a.label
         figure = found[0]
         caption = figure.find("figcaption").get_text(" ", strip=True)
         assert re.match(r"(Supplementary )?Figure S?\d+", caption), caption
         img = figure.find("img")
-        assert img is not None and len(img.get("alt", "")) > 60, f"{name}: alt text missing or too short"
-        assert provenance.qualified(function) in pages
+        assert img is not None and len(img.get("alt", "")) > 60, f"{a.label}: alt text missing or too short"
+        assert a.function in pages
 
 
 def test_pdf_has_the_figures_as_vector_graphics(pdf, supplement_pdf, html_pages):
     """Each figure in the PDF its number puts it in, under that number, and as vector graphics."""
     text = {False: squash("".join(p.extract_text() or "" for p in pdf.pages)),
             True: squash("".join(p.extract_text() or "" for p in supplement_pdf.pages))}
-    for name in figures.REGISTRY:
-        figure = next(p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name)))
+    for a in FIGURES:
+        figure = next(p.find(id=a.label) for p in html_pages.values() if p.find(id=a.label))
         number = squash(figure.find(class_="caption-number").get_text())
         supplementary = number.startswith("Supplementary")
-        assert f"{number}:" in text[supplementary], name
-        assert f"{number}:" not in text[not supplementary], name
+        assert f"{number}:" in text[supplementary], a.label
+        assert f"{number}:" not in text[not supplementary], a.label
     pages = [*pdf.pages, *supplement_pdf.pages]
     assert sum(len(p.images) for p in pages) == 0, "a raster image in a PDF"
     assert sum(len(p.curves) + len(p.lines) + len(p.rects) for p in pages) > 100
@@ -119,19 +122,19 @@ def test_pdf_has_the_figures_as_vector_graphics(pdf, supplement_pdf, html_pages)
 
 def test_alt_text_is_written_from_the_data(case):
     """A data edit changes the alt text: the nodule's second size, 1.4 cm, becomes 1.3 cm."""
-    before = figures.alt_text(case, "nodule")
+    before = artefacts.figure("nodule").alt_text(case)
     measurements = case.measurements.copy()
     measurements.loc[measurements["measurement_id"] == "m_nodule_sep", "size_cm"] = 1.3
     edited = type(case)(folder=case.folder, patient=case.patient, radiobiology=case.radiobiology,
                         tables={**case.tables, "measurements": measurements})
-    after = figures.alt_text(edited, "nodule")
+    after = artefacts.figure("nodule").alt_text(edited)
     assert "1.4 cm" in before and "1.3 cm" in after and "1.4 cm" not in after
 
 
 def test_each_figure_on_the_website_has_the_alt_text_of_its_data(html_pages, case):
-    for name in figures.REGISTRY:
-        [figure] = [p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name))]
-        assert figure.find("img")["alt"] == figures.alt_text(case, name)
+    for a in FIGURES:
+        [figure] = [p.find(id=a.label) for p in html_pages.values() if p.find(id=a.label)]
+        assert figure.find("img")["alt"] == a.alt_text(case)
 
 
 def test_no_alt_text_is_typed_in_a_chapter():

@@ -41,7 +41,7 @@ def test_category_by_hand(earlier, size, expected):
 
 def test_figure_4_draws_the_thresholds_from_the_nadir(case):
     """The dotted progression line steps from 2.70 cm to 1.90 cm; the dashed partial-response line is at 1.54 cm."""
-    fig = figures.draw(case, "nodule")
+    fig = figures.nodule_figure(case)
     ax = fig.axes[0]
     dotted = sorted({round(y, 2) for line in ax.get_lines() if line.get_linestyle() == ":" for y in line.get_ydata()})
     dashed = {round(y, 2) for line in ax.get_lines() if line.get_linestyle() == "--" for y in line.get_ydata()}
@@ -93,7 +93,7 @@ def test_table1_shows_no_category_the_record_does_not_state(case):
 
 
 def test_figure_1_marks_scans_as_stated_derived_or_in_words(case):
-    fig = figures.draw(case, "course")
+    fig = figures.course_figure(case)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     plt.close(fig)
     scans = [t for t in texts if t.startswith(("PET/CT\n", "CT\n"))]

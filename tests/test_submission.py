@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import PDF, ROOT
 
-from casebook import figures, journal, manuscript, submission
+from casebook import artefacts, journal, manuscript, submission
 from casebook.paths import DATA, DOCX, FIGURES, SUPPLEMENT_PDF
 
 
@@ -30,7 +30,7 @@ def test_bundle_has_every_part(bundle):
     assert (bundle / "supplementary.pdf").read_bytes() == SUPPLEMENT_PDF.read_bytes()
     assert (bundle / "latex" / "supplementary.tex").exists()
     assert sorted(p.name for p in (bundle / "data").iterdir()) == sorted(p.name for p in DATA.iterdir() if p.is_file())
-    assert {p.name for p in (bundle / "tables").iterdir()} == set(submission.TABLES)
+    assert {p.name for p in (bundle / "tables").iterdir()} == {a.csv for a in artefacts.tables()}
     assert (bundle / "tables" / "table-1-timeline.csv").read_text().splitlines()[0] == "Date,Event"
 
 
@@ -38,9 +38,9 @@ def test_figures_are_named_as_the_journal_asks(bundle, html_pages):
     # By the number the book shows ("Figure 2", "Supplementary Figure S1", read from the website's caption);
     # the bytes are those of figures/figure-<subject>.*
     shown = {}
-    for name in figures.REGISTRY:
-        figure = next(p.find(id=figures.label(name)) for p in html_pages.values() if p.find(id=figures.label(name)))
-        shown[name] = figure.find(class_="caption-number").get_text(" ", strip=True).rstrip(":").strip()
+    for a in artefacts.figures():
+        figure = next(p.find(id=a.label) for p in html_pages.values() if p.find(id=a.label))
+        shown[a.name] = figure.find(class_="caption-number").get_text(" ", strip=True).rstrip(":").strip()
     names = sorted(p.name for p in (bundle / "figures").iterdir())
     assert names == sorted(f"{n}.{ext}" for n in shown.values() for ext in ("pdf", "png"))
     assert {"Figure 1", "Supplementary Figure S1"} <= set(shown.values())

@@ -1,25 +1,24 @@
-"""Figures' alt text written from the data, by the function beside each figure in casebook.figures."""
+"""Figures' alt text written from the data, by the function casebook.artefacts names for each figure."""
 
 from __future__ import annotations
 
 from docutils import nodes
 
-from casebook import figures
+from casebook import artefacts
 
 
 def _write_alt_text(app, doctree):
-    """Each figure labelled fig-<name> of the registry gets the alt text casebook.figures writes for it."""
-    found = [(f, name) for f in doctree.findall(nodes.figure) for name in figures.REGISTRY
-             if figures.label(name) in f["ids"]]
+    """Each figure of the registry (by its label, fig-<name>) gets the alt text its alt function writes."""
+    found = [(f, a) for f in doctree.findall(nodes.figure) for a in artefacts.figures() if a.label in f["ids"]]
     if not found:
         return
     from casebook.data import load_case
     from casebook.paths import DATA
 
     case = load_case(DATA)
-    for figure, name in found:
+    for figure, artefact in found:
         for image in figure.findall(nodes.image):
-            image["alt"] = figures.alt_text(case, name)
+            image["alt"] = artefact.alt_text(case)
 
 
 def setup(app):
