@@ -4,7 +4,9 @@ Jupyter Book works in _build/.work (its environment, doctrees and outputs). Ever
 (website, both PDFs, Word file, CARE checklist CSV, the files in figures/) is made in
 _build/.stage first and published together, only when all of them were made
 (casebook.transaction): a failed or interrupted build leaves the last good set as it was.
-One build runs at a time in a folder; Ctrl-C and SIGTERM stop it within seconds.
+One build runs at a time in a folder; Ctrl-C and SIGTERM stop it within seconds. When nothing it
+reads changed since the last good build and that build's outputs are in place, it says so and stops
+(casebook.uptodate); `--force` builds anyway.
 
     python -m casebook.build html|pdf|docx|all
 """
@@ -22,12 +24,21 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import care, inputs, journal, lint, manuscript, pdf, transaction, word
-from casebook.checks import INCONSISTENT, findings
-from casebook.data import load_case, validate
+import importlib
+
+from casebook import care, pdf, transaction, uptodate
 from casebook.paths import (BUILD, CARE_CSV, DATA, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
-from casebook.submission import ZIP as SUBMISSION_ZIP
+
+# Modules that load pandas, matplotlib, jsonschema or Sphinx are imported when a build needs them, so a
+# build with nothing changed says so in about a second (casebook.uptodate decides first).
+_ON_FIRST_USE = ("inputs", "journal", "lint", "manuscript", "word")
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        return importlib.import_module(f"casebook.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def say(message: str) -> None:
@@ -41,6 +52,10 @@ def check_data() -> None:
     profile) are read here too: Jupyter Book would stop on a syntax error in them with a
     traceback that does not name the file.
     """
+    from casebook import inputs, journal, manuscript
+    from casebook.checks import INCONSISTENT, findings
+    from casebook.data import load_case, validate
+
     say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
     problems = validate(DATA) + inputs.source_problems(ROOT)
     if problems:
@@ -64,11 +79,17 @@ def check_data() -> None:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
 
 
-def jupyter_book(builder: str) -> None:
+def jupyter_book(builder: str, retry: bool = True) -> None:
     # Jupyter Book runs under this interpreter and imports this folder's casebook (PYTHONPATH),
     # and so do the notebook kernels it starts: never .venv's console script, whose first
     # line and editable install may name the folder .venv was made in (a copy's original).
-    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+    # Chapters are read, and so executed, by as many processes as the machine has cores (Sphinx's parallel
+    # read: casebook.sphinxext merges each process's state); CASEBOOK_JOBS=1 reads them one after another.
+    # Jupyter Book's command line has no option for it, so its build_sphinx is given `jobs`.
+    jobs = max(1, int(os.environ.get("CASEBOOK_JOBS") or os.cpu_count() or 1))
+    cmd = [sys.executable, "-c", "import functools, sys; import jupyter_book.sphinx as s; "
+           f"s.build_sphinx = functools.partial(s.build_sphinx, jobs={jobs}); "
+           "from jupyter_book.cli.main import main; sys.exit(main())",
            "build", str(ROOT), "--path-output", str(WORK), "--builder", builder, "-W", "-n", "--keep-going"]
     # The date of the last commit, not of the build: the same sources give the same PDF.
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(),
@@ -87,12 +108,13 @@ def jupyter_book(builder: str) -> None:
     # itself (nbclient swallows an interrupt while a notebook runs).
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    warnings = []
+    warnings, port_taken = [], False
     try:
         with log.open("w", encoding="utf-8") as out:
             for line in proc.stdout:
                 out.write(line)
                 text = _ANSI.sub("", line).strip()
+                port_taken = port_taken or _PORT_TAKEN in text
                 if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
                     warnings.append(text.replace(str(ROOT) + "/", ""))
                 if _worth_showing(line):
@@ -104,6 +126,13 @@ def jupyter_book(builder: str) -> None:
         raise
     finally:
         proc.stdout.close()
+    if proc.returncode != 0 and port_taken and retry:
+        # A kernel's TCP port was taken between its choice and its use, by a kernel another process
+        # (a parallel reader, another build on the machine) started at the same moment: a race of
+        # jupyter_client, not a problem of the book. Once more, from the start.
+        _forget_reads()
+        say(f"{builder} build: a notebook kernel could not bind its port (taken by another process); building it again")
+        return jupyter_book(builder, retry=False)
     if proc.returncode != 0:
         _forget_reads()
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
@@ -120,6 +149,7 @@ def _forget_reads() -> None:
     (WORK_OUT / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
 
 
+_PORT_TAKEN = "zmq.error.ZMQError: Address already in use"
 UNTOUCHED = "the last good website, PDFs, Word file, checklist and figures/ are untouched."
 
 
@@ -152,6 +182,8 @@ def _commit_time() -> str:
 
 def stage_html(pdf_made: Path | None) -> None:
     """The website as this build made it, with its downloads and the checklist."""
+    from casebook.submission import ZIP as SUBMISSION_ZIP
+
     site = STAGE / "html"
     shutil.copytree(WORK_OUT / "html", site)
     # The downloads the landing page offers (casebook.edition): the manuscript and the supplementary
@@ -177,6 +209,8 @@ def report_care() -> None:
 
 def make_pdfs() -> list[Path]:
     """Split Sphinx's LaTeX into the manuscript and the supplementary material, and compile both."""
+    from casebook import manuscript
+
     pdf.write(LATEX_OUT, manuscript.supplementary_title_block(manuscript.load()))
     try:
         return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
@@ -197,6 +231,8 @@ def stage_pdfs() -> Path:
 
 def stage_docx(site: Path, figure_folder: Path) -> None:
     """The Word manuscript from the website (this build's, or the last good one for `docx` alone)."""
+    from casebook import word
+
     started = time.monotonic()
     dest = STAGE / "docx" / DOCX.name
     try:
@@ -237,6 +273,8 @@ def publish_staged() -> list[str]:
 def report_journal(target: str) -> None:
     """Print the counts against the journal's limits and every problem, without failing the build."""
     # A draft over the limits must still build so it can be read; make submission refuses instead.
+    from casebook import journal, manuscript
+
     meta = manuscript.load()
     profile = journal.load_profile(journal.profile_path(meta))
     try:
@@ -252,6 +290,8 @@ def report_journal(target: str) -> None:
 
 def check_chapters() -> None:
     """Stop before anything is built when _toc.yml and the chapter files disagree, or a table is malformed."""
+    from casebook import lint
+
     problems = lint.toc_entries_without_file(ROOT) + lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
     if problems:
         print(f"[book] {len(problems)} problem(s) in the chapters; nothing was built:", file=sys.stderr)
@@ -260,8 +300,14 @@ def check_chapters() -> None:
         raise SystemExit(1)
 
 
-def build(target: str) -> None:
-    say(f"building the book in {ROOT}")
+def build(target: str, force: bool = False) -> None:
+    # The inputs as this build finds them before it starts: an edit made while it runs is seen by the next build.
+    hashes = uptodate.input_hashes(ROOT)
+    changed = ["--force"] if force else uptodate.what_changed(target, hashes, ROOT)
+    if not changed:
+        say(f"nothing changed since the last good build in {ROOT}; its outputs are up to date (make clean, or --force, to rebuild)")
+        return
+    say(f"building the book in {ROOT} ({'; '.join(changed) if len(changed) < 6 else 'first build or many changes'})")
     check_data()
     check_chapters()
     transaction.clear_leftovers()
@@ -291,6 +337,7 @@ def build(target: str) -> None:
         stage_docx(HTML, PUBLISHED_FIGURES)
     for item in publish_staged():
         say(f"published: {item}")
+    uptodate.write_record(target, hashes, ROOT)  # only now: a failed or interrupted build records nothing
     shutil.rmtree(STAGE, ignore_errors=True)
     if target in ("html", "all"):
         report_care()
@@ -300,11 +347,12 @@ def build(target: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
-    target = parser.parse_args(argv).target
+    parser.add_argument("--force", action="store_true", help="build even when nothing changed since the last good build")
+    args = parser.parse_args(argv)
     transaction.stop_on_signals()
     try:
         with transaction.one_build_at_a_time(say):
-            build(target)
+            build(args.target, args.force)
     except transaction.Interrupted as stop:
         print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)

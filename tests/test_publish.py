@@ -222,6 +222,7 @@ def test_metadata_would_name_the_authors_once_they_are_known():
     assert manuscript.TBC not in str(empty)
 
 
+@pytest.mark.book
 def test_sitemap_lists_every_page_at_the_base_url():
     tree = ET.parse(HTML / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -265,6 +266,7 @@ def test_citation_cff_agrees_with_manuscript_yaml():
     assert (ROOT / "CITATION.cff").read_text() == edition.cff(META, BASE)
 
 
+@pytest.mark.tools
 def test_citation_cff_is_valid_for_cffconvert():
     exe = TOOLS / "cffconvert"
     assert exe.exists(), "run `make tools` (cffconvert, pinned in tools/requirements.txt)"
@@ -272,6 +274,7 @@ def test_citation_cff_is_valid_for_cffconvert():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.tools
 def test_cffconvert_rejects_a_broken_citation_file(tmp_path):
     # The check can fail: the same file without its title is refused.
     broken = tmp_path / "CITATION.cff"
@@ -324,6 +327,7 @@ def test_deploy_refuses_a_placeholder_base_url():
     assert run("https://someone.github.io/elsewhere/") == 1
 
 
+@pytest.mark.book
 def test_latex_source_is_titled_as_the_manuscript():
     # The .tex files go to the journal in the bundle: no default title of the toolchain in them.
     from casebook.paths import LATEX_OUT

@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 
 import pdfplumber
 import pytest
-from conftest import ROOT, line_numbers, squash
+from conftest import line_numbers, squash
 
 pytestmark = pytest.mark.slow
 HOSTILE = "<script>alert(1)</script> **bold** {sub}`x` <b>x</b>"
@@ -55,14 +54,9 @@ def chapters_gluing(root, key):
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    """A copy of the repository with one good build."""
-    root = tmp_path_factory.mktemp("copy") / "book"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", ".venv-tools", "_build", ".git", "__pycache__",
-                                                               ".pytest_cache", ".hypothesis"))
-    result, _ = build(root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+def book(built_copy):
+    """A copy of the repository with one good build (the session's, tests/conftest.py)."""
+    return built_copy("copy")
 
 
 def test_rebuild_with_nothing_changed_executes_nothing_and_is_fast(book):

@@ -13,16 +13,16 @@ import signal
 import subprocess
 
 import pytest
-from outputs import build, build_command, copy_sources, fingerprint, set_nodule, shows
+from outputs import build, build_command, fingerprint, set_nodule, shows
+
+from casebook import uptodate
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    root = copy_sources(tmp_path_factory.mktemp("transaction") / "book")
-    result = build(root)
-    assert result.returncode == 0, result.stdout + result.stderr
+def book(built_copy):
+    root = built_copy("transaction")
     assert all(shows(root, "1.4").values())
     set_nodule(root, "1.4", "1.3")
     return root
@@ -79,6 +79,8 @@ def test_a_failure_after_the_pdfs_and_website_were_made_publishes_nothing(book, 
     assert "[book] published" not in result.stdout                      # ... and neither was published
     assert fingerprint(book) == before
     assert shows(book, "1.4") == dict.fromkeys(before, True)
+    # Nor was it recorded as a good build: the next build builds the edit.
+    assert "data" in uptodate.what_changed("all", uptodate.input_hashes(book), book)
 
 
 def test_two_builds_at_once_take_turns_and_a_stale_html_old_does_not_block(book):
