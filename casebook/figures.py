@@ -97,7 +97,8 @@ def course_figure(case: Case) -> plt.Figure:
         fig, ax = plt.subplots(figsize=_mm(DOUBLE_COLUMN_MM, 95), layout="constrained")
         st = case.systemic_therapy
         agents = sorted(set(st["agent"]))
-        hatches = {a: h for a, h in zip(agents, ["", "////", "...."])}
+        # Line hatches: a dotted hatch is thousands of tiny paths in the website's SVG (250 KB for one figure).
+        hatches = {a: h for a, h in zip(agents, ["", "////", "\\\\\\\\"])}
         colours = {a: OKABE_ITO[i] for i, a in enumerate(agents)}
         for _, r in st.iterrows():
             start = r.start_when

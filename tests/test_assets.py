@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import tinycss2
@@ -55,3 +56,28 @@ def test_static_holds_only_what_the_pages_and_the_style_sheet_name():
     shipped = {p.resolve() for p in (HTML / "_static").rglob("*") if p.is_file()}
     assert bundle.resolve() in shipped and shipped - named == set()
     assert not [p for p in shipped if p.suffix == ".map" or p.name == "fontawesome.js"]
+
+
+def test_the_characters_drawn_are_read_from_content_and_the_variables_it_reads():
+    css = '.a:before{content:"\\f019"}.b{--icon-x:"\\f002 "}.c:before{content:var(--icon-x)}.d{content:"#"}'
+    assert assets.used_characters(css) == {0xF019, 0xF002, ord("#")}
+
+
+def test_an_icon_font_keeps_exactly_the_glyphs_its_rules_draw(tmp_path):
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    source = next(Path(pydata_sphinx_theme.__file__).parent.rglob("fa-solid-900.woff2"))
+    fonts = tmp_path / "vendor" / "fontawesome" / "webfonts"
+    fonts.mkdir(parents=True)
+    (fonts / source.name).write_bytes(source.read_bytes())
+    css = tmp_path / "styles" / "site.css"
+    css.parent.mkdir()
+    css.write_text('@font-face{font-family:"FA";src:url(../vendor/fontawesome/webfonts/fa-solid-900.woff2)}'
+                   '.fa-download:before{content:"\\f019"}.fa-search:before{content:"\\f002"}')
+    before = set(TTFont(source).getBestCmap())
+    assert {0xF019, 0xF002} < before and len(before) > 100
+    assets.subset_icon_fonts(css)
+    cut = fonts / source.name
+    assert set(TTFont(cut).getBestCmap()) == {0xF019, 0xF002}
+    assert cut.stat().st_size < source.stat().st_size / 10
