@@ -91,16 +91,18 @@ def one_build_at_a_time(say, lock: Path = LOCK):
 
 def stop_process_group(proc, grace: float = 5.0) -> None:
     """Stop a child started in its own session, and everything it started, within a few seconds."""
-    if proc.poll() is not None:
-        return
     for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None:
+            break
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                return
+        while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
+    # The group outlives its leader while a member lives: a parallel reader Sphinx forked can be left
+    # blocked on a pipe nobody reads. Nothing the build started may stay behind.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def discard(folder: Path) -> None:

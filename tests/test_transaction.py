@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from outputs import build, build_command, fingerprint, set_nodule, shows
@@ -44,6 +46,18 @@ def read_until(proc, text):
     raise AssertionError(f"the build ended before printing {text!r}:\n" + "".join(seen) + proc.stderr.read())
 
 
+def left_behind(root) -> list[str]:
+    """Processes still working in the book's folder (a build's children, such as Sphinx's parallel readers)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path(os.readlink(proc / "cwd")).is_relative_to(root):
+                found.append((proc / "cmdline").read_text().replace("\0", " ")[:120])
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return found
+
+
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM"])
 def test_a_signal_stops_the_build_within_seconds_and_publishes_nothing(book, how):
     before = fingerprint(book)
@@ -64,6 +78,11 @@ def test_a_signal_stops_the_build_within_seconds_and_publishes_nothing(book, how
     assert "nothing was published" in err
     assert "[book] published" not in out
     assert fingerprint(book) == before
+    # Nothing the build started keeps running (a parallel reader once outlived a SIGTERM, blocked on a pipe).
+    deadline = time.monotonic() + 10
+    while left_behind(book) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left_behind(book) == []
 
 
 def test_a_failure_after_the_pdfs_and_website_were_made_publishes_nothing(book, tmp_path):
