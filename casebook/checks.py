@@ -111,8 +111,10 @@ def fractions(case: Case) -> list[Finding]:
         start_lo, start_hi = _bounds(r.start_when, r.start_precision)
         end_lo, end_hi = _bounds(r.end_when, r.end_precision)
         most = _treatment_days(start_lo, end_hi, r.schedule)
-        evidence = f"{r.fractions} fractions, {r.schedule}, {r.start} to {r.end}: room for at most {most}"
-        if r.start_precision == "day" and r.end_precision == "day":
+        span = dates.format_span(r.start_when, r.start_precision, r.end_when, r.end_precision)
+        evidence = f"{r.fractions} fractions, {r.schedule}, {span}: room for at most {most}"
+        # A weekday narrows a relative date back towards a calendar one: not in the de-identified edition.
+        if r.start_precision == "day" and r.end_precision == "day" and not deidentify.active():
             weekday = start_lo.strftime("%A")
             evidence += f" (the first day is a {weekday})"
         status = INCONSISTENT if r.fractions > most else CONSISTENT

@@ -12,7 +12,8 @@ import pandas as pd
 from casebook import artefacts
 
 PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme", "sphinxcontrib-bibtex",
-            "pandas", "numpy", "matplotlib", "frictionless", "jsonschema", "PyYAML"]
+            "pandas", "numpy", "matplotlib", "frictionless", "jsonschema", "PyYAML", "phenopackets", "tinycss2",
+            "fonttools"]
 
 
 def sentence(artefact: artefacts.Artefact) -> str:

@@ -24,6 +24,7 @@ def test_low_dose_course_has_too_few_weekdays_for_five_daily_fractions(case):
     s, evidence = status(checks.fractions(case), "fractions", "lxrt")
     assert s == checks.INCONSISTENT
     assert "room for at most 4" in evidence and "Friday" in evidence
+    assert "from 21 to 26 July 2023" in evidence  # radiotherapy.csv: 2023-07-21 to 2023-07-26
 
 
 def test_sbrt_fits_its_month(case):

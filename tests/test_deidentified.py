@@ -90,6 +90,14 @@ def test_a_course_keeps_its_length_in_days(case, edition_on):
     assert f["sbrt.span"] == "in month 15 after diagnosis"
 
 
+def test_the_fraction_check_gives_the_course_length_and_no_weekday(case, edition_on):
+    from casebook import checks
+
+    [found] = [f for f in checks.fractions(case) if f.record == "lxrt"]
+    assert "over 6 days in month 29 after diagnosis: room for at most 4" in found.evidence
+    assert "Friday" not in found.evidence
+
+
 def test_an_interval_across_the_reference_stays_correct():
     ref = ("2021-02", "month")
     start, end = deidentify.offset("2020-11", "month", ref), deidentify.offset("2021-04", "month", ref)
