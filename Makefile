@@ -99,7 +99,7 @@ bench: venv tex ## Time the author's loop (nothing changed, a sentence, a data v
 	$(PY) -m casebook.bench
 
 check: venv lint ## Fast lane: the tests that need no build (unit, property, data validation)
-	$(PY) -m pytest -q -m "not book and not browser and not slow"
+	$(PY) -m pytest -q -n auto -m "not book and not browser and not slow"
 
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
