@@ -19,6 +19,7 @@ from myst_nb import glue
 from casebook import artefacts
 from casebook.data import load_case
 from casebook.paths import BUILD, DATA, FIGURES, ROOT
+from casebook.transaction import write_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,10 +109,7 @@ def glue_phenopacket(folder=DATA) -> None:
     edition = phenopacket.edition(case)
     packet = phenopacket.build(case, **edition)
     path = BUILD / "downloads" / "case.phenopacket.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.new")
-    tmp.write_text(phenopacket.to_json(packet), encoding="utf-8")
-    tmp.replace(path)
+    write_file(path, phenopacket.to_json(packet))
     held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
                      if name not in ("id", "subject", "meta_data"))
     link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"

@@ -29,6 +29,7 @@ import pandas as pd
 from casebook import dates, inputs
 from casebook.inputs import Problem  # noqa: F401  (part of this module's interface)
 from casebook.paths import DATA, ROOT, WORK
+from casebook.transaction import write_file
 
 PACKAGE = "datapackage.json"
 PATIENT = "patient.yaml"
@@ -203,10 +204,7 @@ def data_hash(folder: Path) -> str:
 def _store(path: Path, payload: bytes) -> None:
     """Write atomically (a reader sees the whole file or none); keep only the newest few."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(payload)
-        os.replace(tmp, path)
+        write_file(path, payload)
         old = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_CASES:]
         for p in old:
             p.unlink(missing_ok=True)
@@ -743,10 +741,7 @@ def _record_kernel_reads(docname: str) -> None:
     def write(rel: str | None = None) -> None:
         if rel is not None:
             paths.append(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"docname": docname, "reads": sorted(paths)}), encoding="utf-8")
-        os.replace(tmp, target)
+        write_file(target, json.dumps({"docname": docname, "reads": sorted(paths)}))
 
     write()
     sys.addaudithook(read_recorder(write))

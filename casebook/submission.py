@@ -69,9 +69,10 @@ def contents() -> dict[str, bytes]:
              "supplementary.pdf": SUPPLEMENT_PDF.read_bytes(), "care-checklist.csv": CARE_CSV.read_bytes()}
     files.update({f"latex/{p.name}": p.read_bytes() for p in latex_sources()})
     files.update({f"figures/{name}": p.read_bytes() for name, p in figure_files().items()})
-    files.update({f"tables/{name}": csv for name, csv in table_files(data.load_case(DATA)).items()})
+    case = data.load_case(DATA)
+    files.update({f"tables/{name}": csv for name, csv in table_files(case).items()})
     files.update({f"data/{p.name}": p.read_bytes() for p in sorted(deidentify.data_folder(DATA).iterdir()) if p.is_file()})
-    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.for_edition(data.load_case(DATA))).encode("utf-8")
+    files["case.phenopacket.json"] = phenopacket.to_json(phenopacket.for_edition(case)).encode("utf-8")
     files["LICENSE"] = license_text()
     return files
 

@@ -124,6 +124,15 @@ def clear_leftovers() -> None:
     shutil.rmtree(BUILD / ".trash", ignore_errors=True)
 
 
+def write_file(dest: Path, payload: bytes | str) -> None:
+    """Write a file by rename, so a reader (another build, a parallel reader) sees all of it or none;
+    the temporary name carries the process id, as two processes may write the same file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
+    os.replace(tmp, dest)
+
+
 def replace_file(made: Path, dest: Path, keep: bool = False) -> None:
     """Put one file in place by rename, so it is never seen half-written; keep=True leaves `made` where it is."""
     dest.parent.mkdir(parents=True, exist_ok=True)

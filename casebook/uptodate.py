@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from casebook import paths
+from casebook.transaction import write_file
 
 RECORD = paths.BUILD / ".last-good-build.json"
 # What each target publishes; `all` publishes everything.
@@ -161,10 +162,7 @@ def write_record(target: str, hashes: dict[str, str], root: Path = paths.ROOT) -
         old = {}
     targets = set(TARGETS[target]) | (set(old.get("targets", [])) if old.get("inputs") == hashes else set())
     record = {"inputs": hashes, "targets": sorted(targets), "outputs": outputs_signature(root)}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".new")
-    tmp.write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_file(path, json.dumps(record, indent=1, sort_keys=True))
 
 
 def forget(root: Path = paths.ROOT) -> None:
