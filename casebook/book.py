@@ -18,7 +18,7 @@ from myst_nb import glue
 
 from casebook import artefacts
 from casebook.data import load_case
-from casebook.paths import BUILD, DATA, FIGURES, ROOT
+from casebook.paths import BUILD, DATA, DATA_ZIP, FIGURES, ROOT
 from casebook.transaction import write_file
 
 if TYPE_CHECKING:
@@ -85,13 +85,12 @@ def glue_figure(name: str, folder=DATA) -> None:
 
 
 def glue_data_files(folder=DATA) -> None:
-    """Glue download links for each data file and the package zip ('data_files')."""
-    from casebook.data import package_zip
-
+    """Glue download links for each data file and the package zip ('data_files'); the build wrote the
+    zip (casebook.build.write_data_zip), dated by the edition, before Sphinx started."""
     from casebook import deidentify
 
     folder = deidentify.data_folder(folder)  # the de-identified edition offers its de-identified package
-    archive = package_zip(folder, BUILD / "downloads" / "case-data.zip")
+    archive = DATA_ZIP
     chapters = ROOT / "chapters"
     links = [f"- {{download}}`{archive.name} (the whole package) <{os.path.relpath(archive, chapters)}>`"]
     links += [f"- {{download}}`{p.name} <{os.path.relpath(p, chapters)}>`" for p in sorted(Path(folder).iterdir()) if p.is_file()]

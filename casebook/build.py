@@ -26,8 +26,8 @@ from pathlib import Path
 
 import importlib
 
-from casebook import care, pdf, transaction, uptodate
-from casebook.paths import (BUILD, CARE_CSV, DATA, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
+from casebook import care, clock, pdf, transaction, uptodate
+from casebook.paths import (CARE_CSV, DATA, DATA_ZIP, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 
 # Modules that load pandas, matplotlib, jsonschema or Sphinx are imported when a build needs them, so a
@@ -91,8 +91,8 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
            f"s.build_sphinx = functools.partial(s.build_sphinx, jobs={jobs}); "
            "from jupyter_book.cli.main import main; sys.exit(main())",
            "build", str(ROOT), "--path-output", str(WORK), "--builder", builder, "-W", "-n", "--keep-going"]
-    # The date of the last commit, not of the build: the same sources give the same PDF.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(),
+    # SOURCE_DATE_EPOCH is in os.environ already (casebook.clock.pin): the kernels' SVGs and the pages carry it.
+    env = {**os.environ,
            "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
            "CASEBOOK_FIGURES": str(FIGURES_WORK)}
     if builder == "html":
@@ -172,12 +172,13 @@ def _worth_showing(line: str) -> bool:
         or text.startswith(("reading sources", "build succeeded", "build finished")) or "Executed notebook" in text
 
 
-def _commit_time() -> str:
-    """Seconds since 1970 of the last commit, or of the newest source file outside git."""
-    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
-    if result.returncode == 0 and result.stdout.strip():
-        return result.stdout.strip()
-    return str(int(max(p.stat().st_mtime for p in (ROOT / "chapters").glob("*.md"))))
+def write_data_zip() -> None:
+    """The data package as one zip, dated by the edition, for the Data appendix to link; written here, at
+    every build, so a new commit re-dates it even when no chapter runs again (and left alone when equal)."""
+    from casebook import deidentify
+    from casebook.data import package_zip
+
+    package_zip(deidentify.data_folder(DATA), DATA_ZIP, clock.zip_time(ROOT))
 
 
 def stage_html(pdf_made: Path | None) -> None:
@@ -192,7 +193,7 @@ def stage_html(pdf_made: Path | None) -> None:
     source = pdf_made if pdf_made else PDF
     supplement = source.with_name(SUPPLEMENT_PDF.name) if pdf_made else SUPPLEMENT_PDF
     for made, name in ((source, PDF.name), (supplement, SUPPLEMENT_PDF.name),
-                       (BUILD / "downloads" / "case-data.zip", "case-data.zip"), (SUBMISSION_ZIP, SUBMISSION_ZIP.name)):
+                       (DATA_ZIP, DATA_ZIP.name), (SUBMISSION_ZIP, SUBMISSION_ZIP.name)):
         if made.exists():
             shutil.copyfile(made, site / name)
     made = WORK_OUT / "care-checklist.csv"
@@ -236,9 +237,9 @@ def stage_docx(site: Path, figure_folder: Path) -> None:
     started = time.monotonic()
     dest = STAGE / "docx" / DOCX.name
     try:
-        # The commit's date, as for the PDF: the same sources give the same bytes. The figure PNGs
-        # are the set that matches `site` (this build's staged figures, or the published ones).
-        word.write(dest, site, epoch=os.environ.get("SOURCE_DATE_EPOCH") or _commit_time(), figures_folder=figure_folder)
+        # pandoc dates the file by SOURCE_DATE_EPOCH (casebook.clock.pin). The figure PNGs are the set
+        # that matches `site` (this build's staged figures, or the published ones).
+        word.write(dest, site, figures_folder=figure_folder)
     except word.WordError as problem:
         say(f"Word file FAILED: {problem}; {UNTOUCHED}")
         raise SystemExit(1) from None
@@ -308,6 +309,8 @@ def build(target: str, force: bool = False) -> None:
         say(f"nothing changed since the last good build in {ROOT}; its outputs are up to date (make clean, or --force, to rebuild)")
         return
     say(f"building the book in {ROOT} ({'; '.join(changed) if len(changed) < 6 else 'first build or many changes'})")
+    # One clock for every output (after the inputs' hashes, which take the caller's setting alone).
+    say(clock.pin(ROOT))
     check_data()
     check_chapters()
     transaction.clear_leftovers()
@@ -318,6 +321,7 @@ def build(target: str, force: bool = False) -> None:
         FIGURES_WORK.mkdir(parents=True)
         for path in PUBLISHED_FIGURES.glob("*"):
             shutil.copyfile(path, FIGURES_WORK / path.name)
+    write_data_zip()
     pdf_made = None
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):

@@ -663,26 +663,27 @@ def dictionary(folder: Path = DATA) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_zip(dest: Path, files: dict[str, bytes]) -> Path:
-    """A zip that is byte-identical for the same names and bytes (fixed dates and modes)."""
+def write_zip(dest: Path, files: dict[str, bytes], date_time: tuple[int, ...]) -> Path:
+    """A zip that is byte-identical for the same names, bytes and date (casebook.clock.zip_time: the edition's)."""
     import zipfile
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".zip.new")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name, payload in files.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, payload)
-    tmp.replace(dest)
+    # An unchanged zip keeps its file time: Sphinx re-reads a page whose download's time changed.
+    if not dest.exists() or dest.read_bytes() != made.getvalue():
+        write_file(dest, made.getvalue())
     return dest
 
 
-def package_zip(folder: Path, dest: Path) -> Path:
+def package_zip(folder: Path, dest: Path, date_time: tuple[int, ...]) -> Path:
     """The whole data package as one zip."""
     files = {f"data/{p.name}": p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
-    return write_zip(dest, files)
+    return write_zip(dest, files, date_time)
 
 
 # --- which files a chapter's code reads (casebook.sphinxext.rebuild) ----------------------

@@ -383,8 +383,9 @@ def build(dest: Path | None = None, submission: str = "") -> Path:
     import subprocess
     import sys
 
+    from casebook import clock
     from casebook.bench import copy_repository
-    from casebook.paths import BUILD
+    from casebook.paths import BUILD, ROOT
 
     dest = Path(dest or BUILD / EDITION)
     dest.mkdir(parents=True, exist_ok=True)
@@ -394,7 +395,8 @@ def build(dest: Path | None = None, submission: str = "") -> Path:
     copy_repository(dest)
     switch_on(dest / "manuscript.yaml")
     _rewrite_chapters(dest / "chapters")
-    env = {**os.environ, "PYTHONPATH": str(dest)}
+    # The copy is no git repository: it is dated as this edition is (casebook.clock), not by its files' times.
+    env = {**os.environ, "PYTHONPATH": str(dest), clock.VARIABLE: str(clock.source(ROOT)[0])}
     subprocess.run([sys.executable, "-m", "casebook.build", "all"], cwd=dest, env=env, check=True)
     if submission:
         call = "main()" if submission == "checked" else "write()"

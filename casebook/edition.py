@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import subprocess
 import sys
 
 import yaml
 
-from casebook import manuscript
+from casebook import clock, manuscript
 from casebook.paths import ROOT
 
 CONFIG = ROOT / "_config.yml"
@@ -41,14 +40,11 @@ def base_url(config: dict | None = None) -> str:
 
 
 def commit(root=ROOT) -> tuple[str, dt.date]:
-    """The last commit's short hash and date; outside git, 'unversioned' and SOURCE_DATE_EPOCH (or today)."""
-    result = subprocess.run(["git", "log", "-1", "--format=%h %ct"], cwd=root, capture_output=True, text=True)
-    if result.returncode == 0 and result.stdout.strip():
-        short, epoch = result.stdout.split()
-        return short, dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
-    return "unversioned", when
+    """The last commit's short hash ('unversioned' outside git) and the edition's date (casebook.clock:
+    SOURCE_DATE_EPOCH when set, as every output of the build is dated, else the last commit's)."""
+    result = subprocess.run(["git", "log", "-1", "--format=%h"], cwd=root, capture_output=True, text=True)
+    short = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "unversioned"
+    return short, clock.date(root)
 
 
 def author_names(meta: dict) -> list[str]:

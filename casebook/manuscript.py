@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from casebook import inputs
@@ -82,8 +83,10 @@ def supplementary_title_block(meta: dict) -> str:
     ])
 
 
-def latex_elements(meta: dict) -> dict:
-    """Sphinx latex_elements for an article-style manuscript: no contents, no chapter styling."""
+def latex_elements(meta: dict, moment: dt.datetime | None = None) -> dict:
+    """Sphinx latex_elements for an article-style manuscript: no contents, no chapter styling.
+    moment: the edition's (casebook.clock), the PDFs' modification date; xdvipdfmx dates their
+    creation by SOURCE_DATE_EPOCH itself."""
     keywords = ", ".join(meta.get("keywords") or [])
     authors = ", ".join(a["name"] for a in meta.get("authors") or [])
     preamble = "\n".join([
@@ -95,7 +98,8 @@ def latex_elements(meta: dict) -> dict:
         r"\renewenvironment{sphinxthebibliography}[1]{\begingroup\renewcommand{\section}[2]{}"
         r"\begin{thebibliography}{#1}}{\end{thebibliography}\endgroup}",
         rf"\IfFileExists{{{COUNTS_STY}}}{{\usepackage{{{COUNTS_STY[:-4]}}}}}{{}}",
-        rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}}}",
+        rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}"
+        + (f", pdfmoddate={{D:{moment:%Y%m%d%H%M%S}-00'00'}}" if moment else "") + "}",
     ])
     return {
         "fncychap": "",

@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from casebook import artefacts, data, deidentify, journal, manuscript, pdf, phenopacket
+from casebook import artefacts, clock, data, deidentify, journal, manuscript, pdf, phenopacket
 from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
@@ -118,7 +118,7 @@ def license_text(meta: dict | None = None) -> bytes:
 def write(dest: Path = ZIP) -> Path:
     files = contents()
     files = {"MANIFEST.txt": manifest(files), **files}
-    data.write_zip(dest, {f"case-report-submission/{name}": payload for name, payload in files.items()})
+    data.write_zip(dest, {f"case-report-submission/{name}": payload for name, payload in files.items()}, clock.zip_time(ROOT))
     if dest == ZIP and HTML.exists():  # the website's landing page offers the bundle
         shutil.copyfile(dest, HTML / dest.name)
     print(f"[submission] {dest} ({dest.stat().st_size // 1024} KB, {len(files)} files)", file=sys.stderr)

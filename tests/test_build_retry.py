@@ -33,7 +33,6 @@ def fake(monkeypatch, tmp_path):
     monkeypatch.setattr(build, "WORK_OUT", tmp_path / ".work" / "_build")
     monkeypatch.setattr(build, "ROOT", tmp_path)
     monkeypatch.setattr(build.subprocess, "Popen", FakeJupyterBook)
-    monkeypatch.setattr(build, "_commit_time", lambda: "0")
     return FakeJupyterBook.runs
 
 

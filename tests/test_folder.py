@@ -62,10 +62,7 @@ def test_a_moved_folder_builds(original, copied):
 
 def test_a_git_worktree_builds_its_own_data(original, tmp_path):
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
-    source = copy_sources(tmp_path / "repo")
-    subprocess.run(git + ["init", "-q"], cwd=source, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=source, check=True)
-    subprocess.run(git + ["commit", "-qm", "book"], cwd=source, check=True)
+    source = copy_sources(tmp_path / "repo")  # a repository with one commit
     tree = tmp_path / "worktree"
     subprocess.run(git + ["worktree", "add", "-q", str(tree)], cwd=source, check=True)
     set_nodule(tree, "1.4", "1.2")
