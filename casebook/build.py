@@ -26,7 +26,7 @@ from pathlib import Path
 
 import importlib
 
-from casebook import care, clock, pdf, transaction, uptodate
+from casebook import care, children, clock, pdf, transaction, uptodate
 from casebook.paths import (CARE_CSV, DATA, DATA_ZIP, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 
@@ -87,7 +87,9 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     # read: casebook.sphinxext merges each process's state); CASEBOOK_JOBS=1 reads them one after another.
     # Jupyter Book's command line has no option for it, so its build_sphinx is given `jobs`.
     jobs = max(1, int(os.environ.get("CASEBOOK_JOBS") or os.cpu_count() or 1))
-    cmd = [sys.executable, "-c", "import functools, sys; import jupyter_book.sphinx as s; "
+    # Each reader it forks dies with it (casebook.children).
+    cmd = [sys.executable, "-c", "import functools, sys; from casebook import children; children.die_with_parent_in_forks(); "
+           "import jupyter_book.sphinx as s; "
            f"s.build_sphinx = functools.partial(s.build_sphinx, jobs={jobs}); "
            "from jupyter_book.cli.main import main; sys.exit(main())",
            "build", str(ROOT), "--path-output", str(WORK), "--builder", builder, "-W", "-n", "--keep-going"]
@@ -105,9 +107,9 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     say(f"building {builder} (chapters are executed only when they or data/ changed); log: {log.relative_to(ROOT)}")
     # Its own session, so Ctrl-C reaches the build alone, which stops Jupyter Book and its kernels
-    # itself (nbclient swallows an interrupt while a notebook runs).
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    # itself (nbclient swallows an interrupt while a notebook runs); it dies if the build dies.
+    proc = children.start(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          stdin=subprocess.DEVNULL)
     warnings, port_taken = [], False
     try:
         with log.open("w", encoding="utf-8") as out:
@@ -121,10 +123,10 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
                     print("   ", text, flush=True)
         proc.wait()
     except BaseException:
-        transaction.stop_process_group(proc)
         _forget_reads()
         raise
     finally:
+        children.stop(proc)  # its whole group, even after a normal end: no reader may stay behind
         proc.stdout.close()
     if proc.returncode != 0 and port_taken and retry:
         # A kernel's TCP port was taken between its choice and its use, by a kernel another process

@@ -11,9 +11,10 @@ manuscript in the supplementary file both resolve.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
+
+from casebook import children
 
 MARK = "% casebook: supplementary material"
 MANUSCRIPT = "case-report"
@@ -85,7 +86,7 @@ def _latexmk(folder: Path, name: str, force: bool) -> None:
     # As Sphinx's own Makefile does; its latexmkrc makes "-pdf" run xelatex. No stdin: stop on the first error.
     env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error"}
     command = ["latexmk", "-pdf", "-dvi-", "-ps-", *(["-g"] if force else []), f"{name}.tex"]
-    result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    result = children.run(command, cwd=folder, env=env)  # stopped with its xelatex if the build is
     if result.returncode != 0:
         tail = "\n".join(result.stdout.splitlines()[-25:])
         raise RuntimeError(f"LaTeX failed on {name}.tex (see {folder / (name + '.log')}):\n{tail}")

@@ -45,9 +45,9 @@ def _raise(signum, frame):
 
 
 def stop_on_signals() -> None:
-    """Make Ctrl-C and SIGTERM stop the build (the default SIGTERM would skip the clean-up)."""
-    signal.signal(signal.SIGINT, _raise)
-    signal.signal(signal.SIGTERM, _raise)
+    """Make Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop the build (their defaults would skip the clean-up)."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise)
 
 
 @contextlib.contextmanager
@@ -87,22 +87,6 @@ def one_build_at_a_time(say, lock: Path = LOCK):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def stop_process_group(proc, grace: float = 5.0) -> None:
-    """Stop a child started in its own session, and everything it started, within a few seconds."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if proc.poll() is not None:
-            break
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.1)
-    # The group outlives its leader while a member lives: a parallel reader Sphinx forked can be left
-    # blocked on a pipe nobody reads. Nothing the build started may stay behind.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def discard(folder: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from casebook import artefacts, manuscript, provenance
+from casebook import artefacts, children, manuscript, provenance
 from casebook.paths import DOCX, FIGURES, HTML, ROOT
 
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
@@ -261,8 +261,8 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
         reference = Path(scratch) / "reference.docx"
         reference.write_bytes(reference_docx(line_numbers))
         # --fail-if-warnings: a warning (an image pandoc cannot read, say) fails the step, as Sphinx's -W does.
-        result = subprocess.run([pandoc(), "--from", "html", "--to", "docx", "--reference-doc", str(reference), "--fail-if-warnings",
-                                 "--output", str(tmp)], input=source, capture_output=True, text=True, env=env)
+        result = children.run([pandoc(), "--from", "html", "--to", "docx", "--reference-doc", str(reference), "--fail-if-warnings",
+                               "--output", str(tmp)], input=source, env=env)
     if result.returncode != 0 or not tmp.exists():
         tmp.unlink(missing_ok=True)
         raise WordError(f"pandoc failed (exit {result.returncode}): {result.stderr.strip()}")

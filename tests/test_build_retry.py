@@ -18,9 +18,9 @@ class FakeJupyterBook:
     def __init__(self, *args, **kwargs):
         text, self.returncode = FakeJupyterBook.runs.pop(0)
         self.stdout = io.StringIO(text)
-        self.pid = 0
+        self.pid = 2 ** 22 + 1  # above Linux's largest pid: no process to signal
 
-    def wait(self):
+    def wait(self, timeout=None):
         return self.returncode
 
     def poll(self):
@@ -32,7 +32,7 @@ def fake(monkeypatch, tmp_path):
     monkeypatch.setattr(build, "WORK", tmp_path / ".work")
     monkeypatch.setattr(build, "WORK_OUT", tmp_path / ".work" / "_build")
     monkeypatch.setattr(build, "ROOT", tmp_path)
-    monkeypatch.setattr(build.subprocess, "Popen", FakeJupyterBook)
+    monkeypatch.setattr(build.children, "start", FakeJupyterBook)
     return FakeJupyterBook.runs
 
 

@@ -45,7 +45,8 @@ def test_in_git_the_last_commit_dates_the_edition(monkeypatch, tmp_path):
 
 
 def test_outside_git_the_newest_chapter_dates_it_and_the_build_says_so(monkeypatch, tmp_path):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # recorded, so the value `pin` sets is undone after the test
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
     (tmp_path / "chapters").mkdir()
     for name, seconds in (("a.md", 1_000_000_000), ("b.md", 1_100_000_000)):
         path = tmp_path / "chapters" / name
