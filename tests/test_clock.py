@@ -85,7 +85,8 @@ def test_every_output_is_dated_by_the_commit_not_by_the_build(built_book):
         for path in (out / "pdf" / name, out / "html" / name):
             with pdfplumber.open(path) as doc:
                 for key in ("CreationDate", "ModDate"):
-                    seen[f"{path.relative_to(out)} {key}"] = _pdf_date(doc.metadata[key])
+                    value = doc.metadata.get(key)
+                    seen[f"{path.relative_to(out)} {key}"] = _pdf_date(value) if value else None
     for path in (out / "docx" / "case-report.docx", out / "html" / "case-report.docx"):
         props = docx.Document(str(path)).core_properties
         seen[f"{path.relative_to(out)} created"] = props.created.replace(tzinfo=dt.timezone.utc)
@@ -98,9 +99,10 @@ def test_every_output_is_dated_by_the_commit_not_by_the_build(built_book):
         seen[f"{path.relative_to(out)} dc:date"] = dt.datetime.fromisoformat(when)
     with zipfile.ZipFile(out / "html" / "case-data.zip") as z:
         # The zip format keeps even seconds and no time zone.
-        members = {dt.datetime(*i.date_time, tzinfo=dt.timezone.utc) for i in z.infolist()}
-    assert members == {EDITION.replace(second=EDITION.second // 2 * 2)}
-    assert seen and set(seen.values()) == {EDITION}, {k: v for k, v in seen.items() if v != EDITION}
+        for info in z.infolist():
+            seen[f"html/case-data.zip!{info.filename}"] = dt.datetime(*info.date_time, tzinfo=dt.timezone.utc)
+    zipped = EDITION.replace(second=EDITION.second // 2 * 2)
+    assert seen and {k: v for k, v in seen.items() if v != (zipped if "!" in k else EDITION)} == {}
     page = (out / "html" / "chapters" / "abstract.html").read_text(encoding="utf-8")
     assert f'name="citation_publication_date" content="{EDITION:%Y/%m/%d}"' in page
     assert f'"datePublished": "{EDITION:%Y-%m-%d}"' in page
