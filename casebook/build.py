@@ -287,7 +287,7 @@ def report_journal(target: str) -> None:
         return
     source = "the PDF" if target != "html" else "the last PDF build"
     say(f"journal check ({meta['journal']}), counted on {source}:")
-    for line in journal.report(profile, counts, meta.get("statements")):
+    for line in journal.report(profile, counts, meta.get("statements"), meta):
         say(f"  {line}")
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from casebook import paths
+
 # Files read by line (YAML, BibTeX): their problems say "line", not "row", and "key", not "column".
 _BY_LINE = (".yaml", ".yml", ".bib")
 
@@ -393,8 +395,14 @@ def source_problems(root: Path) -> list[Problem]:
     meta, found = read_yaml(root / "manuscript.yaml", manuscript.SCHEMA)
     problems += found
     if not found and isinstance(meta.get("journal"), str):
-        # The journal profile is an author's file too: same reader (duplicate keys, lines), its own schema.
-        problems += yaml_problems(root / meta["journal"], JOURNAL_SCHEMA)
+        # The journal profile is an author's file too: same reader (duplicate keys, lines), its own schema;
+        # read only when it is a file of the book (casebook.paths.inside).
+        try:
+            profile = paths.inside(root, meta["journal"])
+        except paths.OutsideBook as exc:
+            return problems + [Problem("manuscript.yaml", None, "journal", None,
+                                       f"a journal profile in the book's folder (e.g. journal-frontiers-oncology-case-report.yaml): {exc}")]
+        problems += yaml_problems(profile, JOURNAL_SCHEMA, meta["journal"])
     return problems
 
 

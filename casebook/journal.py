@@ -19,6 +19,7 @@ from sphinx import addnodes
 from sphinx.util.tags import Tags
 
 from casebook.manuscript import COUNTS_STY
+from casebook import paths
 from casebook.paths import ROOT
 
 SCHEMA = Path(__file__).with_name("journal_profile.schema.json")
@@ -75,9 +76,13 @@ def load_profile(path: Path) -> dict:
 def profile_path(meta: dict, root: Path = ROOT) -> Path:
     """The profile file manuscript.yaml names under `journal:`."""
     name = meta.get("journal")
-    if not name:
+    if not name or not isinstance(name, str):
         raise ProfileError("manuscript.yaml: journal: missing; name the journal profile, e.g. journal-frontiers-oncology-case-report.yaml")
-    return Path(root) / name
+    try:
+        return paths.inside(root, name)
+    except paths.OutsideBook as exc:
+        raise ProfileError(f"manuscript.yaml: journal: {exc}; name a journal profile in the book's folder, "
+                           "e.g. journal-frontiers-oncology-case-report.yaml") from None
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -225,26 +230,56 @@ def limit_problems(profile: dict, counts: dict) -> list[str]:
     return out
 
 
+# What authors write while the text is still to come: never a statement, an author or an affiliation. The
+# whole field (punctuation and brackets aside) is one of these, or it holds lorem ipsum anywhere.
+PLACEHOLDER = re.compile(r"^\W*(tbd|tbc|tba|todo|to[ -]?do|fixme|x{3,}|n/?a|pending|placeholder|\.{3}|…"
+                         r"|to be (completed|confirmed|determined|added|written|provided))\W*$", re.IGNORECASE)
+
+
+def is_placeholder(text) -> bool:
+    """Empty, a placeholder (PLACEHOLDER) or lorem ipsum."""
+    text = str(text or "").strip()
+    return not text or bool(PLACEHOLDER.match(text)) or "lorem ipsum" in text.lower()
+
+
+def _not_written(text) -> str:
+    return "is empty" if not str(text or "").strip() else f"is a placeholder ({str(text).strip()[:40]!r}), not text"
+
+
 def empty_statements(profile: dict, statements: dict) -> list[str]:
-    """The statements the journal requires that manuscript.yaml leaves empty (or lacks), by name."""
+    """The statements the journal requires that manuscript.yaml leaves empty, lacks or fills with a placeholder."""
     statements = statements or {}
-    return [f"statement '{key}' ({spec['title']}) is empty" + ("" if key in statements else "; add it to manuscript.yaml")
+    return [f"statement '{key}' ({spec['title']}) {_not_written(statements.get(key))}"
+            + ("" if key in statements else "; add it to manuscript.yaml")
             for key, spec in profile["statements"].items()
-            if spec["required"] and not str(statements.get(key) or "").strip()]
+            if spec["required"] and is_placeholder(statements.get(key))]
 
 
-def problems(profile: dict, counts: dict, statements: dict) -> list[str]:
-    """Everything that stops a submission: limits exceeded and required statements empty."""
-    return limit_problems(profile, counts) + empty_statements(profile, statements)
+def people_problems(meta: dict) -> list[str]:
+    """Authors, affiliations and the corresponding author that are missing or placeholders."""
+    authors, affiliations = meta.get("authors") or [], meta.get("affiliations") or []
+    out = [] if authors else ["authors: none listed in manuscript.yaml"]
+    out += [f"author {i} {_not_written(a.get('name'))}" for i, a in enumerate(authors, 1) if is_placeholder(a.get("name"))]
+    out += [] if affiliations else ["affiliations: none listed in manuscript.yaml"]
+    out += [f"affiliation {i} {_not_written(a)}" for i, a in enumerate(affiliations, 1) if is_placeholder(a)]
+    if is_placeholder(meta.get("corresponding_author")):
+        out.append(f"corresponding_author {_not_written(meta.get('corresponding_author'))}")
+    return out
 
 
-def report(profile: dict, counts: dict, statements: dict) -> list[str]:
+def problems(profile: dict, counts: dict, statements: dict, meta: dict | None = None) -> list[str]:
+    """Everything that stops a submission: limits exceeded, required statements not written, and (given
+    manuscript.yaml) authors, affiliations and the corresponding author not written."""
+    return limit_problems(profile, counts) + empty_statements(profile, statements) + (people_problems(meta) if meta else [])
+
+
+def report(profile: dict, counts: dict, statements: dict, meta: dict | None = None) -> list[str]:
     """What the build prints: each count with its limit, then each problem."""
     lines = [f"{profile['journal']}, {profile['article_type']}:"]
     for name, value in counts.items():
         limit = profile["limits"].get(name)
         lines.append(f"  {_shown(name, value)}" + (f" ({_limit_text(limit)})" if limit else ""))
-    found = problems(profile, counts, statements)
+    found = problems(profile, counts, statements, meta)
     lines.append(f"  {len(found)} problem(s) for submission" + (":" if found else ""))
     lines += [f"    - {p}" for p in found]
     return lines

@@ -33,4 +33,22 @@ SUPPLEMENT_PDF = BUILD / "pdf" / "supplementary.pdf"
 CARE_CSV = BUILD / "care-checklist.csv"
 NUMBERS = WORK / "numbers.json"  # label -> "Figure 2", "Supplementary Table S1": the numbers the book shows
 DOCX = BUILD / "docx" / "case-report.docx"
-DATA_ZIP = BUILD / "downloads" / "case-data.zip"  # the data package; the build writes it, the Data appendix links it
+DATA_ZIP = BUILD / "downloads" / "case-data.zip"
+
+
+class OutsideBook(ValueError):
+    """A setting names a file outside the book's folder (or one that is not there)."""
+
+
+def inside(root: Path, name: str, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> Path:
+    """The file a setting names (relative to the book's folder), refused unless it is a file of the book with
+    one of `suffixes`: a book reads no file of the machine it is built on. The message never shows the file."""
+    root = Path(root).resolve()
+    path = (root / name).resolve()  # an absolute name, '..' or a link leading out are all caught here
+    if not path.is_relative_to(root):
+        raise OutsideBook(f"{name!r} is outside the book's folder")
+    if path.suffix.lower() not in suffixes:
+        raise OutsideBook(f"{name!r} is not a {' or '.join(suffixes)} file")
+    if not path.is_file():
+        raise OutsideBook(f"{name!r} is not a file in the book's folder")
+    return path  # the data package; the build writes it, the Data appendix links it

@@ -130,7 +130,7 @@ def problems(meta_path: Path = manuscript.MANUSCRIPT, counts_folder: Path = LATE
     # The profile is found beside manuscript.yaml; the counts are those the last PDF build made.
     meta = manuscript.load(meta_path)
     profile = journal.load_profile(journal.profile_path(meta, Path(meta_path).parent))
-    return journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"))
+    return journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"), meta)
 
 
 def main(meta_path: Path = manuscript.MANUSCRIPT, dest: Path = ZIP, counts_folder: Path = LATEX_OUT) -> Path:

@@ -13,6 +13,7 @@ pandas, matplotlib or Sphinx.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -64,7 +65,9 @@ def input_paths(root: Path) -> dict[str, list[Path]]:
     # Jupyter Book adds _static to html_static_path when the folder exists (jupyter_book/config.py).
     static = [root / "_static", *(root / s for s in sphinx.get("html_static_path", []))]
     static += [root / html[k] for k in ("favicon", "logo") if html.get(k)]
-    journal = [root / meta["journal"]] if isinstance(meta.get("journal"), str) else []
+    journal = []
+    with contextlib.suppress(paths.OutsideBook):  # refused, with its message, by the build's checks
+        journal = [paths.inside(root, meta["journal"])] if isinstance(meta.get("journal"), str) else []
     return {
         "configuration": [root / "_config.yml", root / "_toc.yml"],
         "chapters": folders + loose,

@@ -4,6 +4,7 @@ Each case breaks one thing in a copy of _config.yml, _toc.yml, references.bib,
 manuscript.yaml or the journal profile and asserts where it is reported.
 """
 
+import os
 import shutil
 
 import pytest
@@ -154,3 +155,30 @@ def test_the_build_stops_before_jupyter_book_and_names_the_file(root_copy, monke
     assert stop.value.code == 1 and started == []
     err = capsys.readouterr().err
     assert "references.bib, line " in err and "Traceback" not in err
+
+
+# --- issue 25.2: the files a setting names stay inside the book ------------------------------------
+
+SECRET = "root:x:0:0:a line of a file outside the book\n"
+
+
+@pytest.mark.parametrize("how", ["dot-dot", "absolute", "link leading out", "not YAML", "missing"])
+def test_a_journal_setting_that_leaves_the_book_is_refused_without_showing_the_file(how, root_copy, tmp_path):
+    from casebook import journal, uptodate
+
+    outside = tmp_path / "outside" / "passwd.yaml"
+    outside.parent.mkdir()
+    outside.write_text(SECRET)
+    (root_copy / "notes.txt").write_text(SECRET)
+    name = {"dot-dot": os.path.relpath(outside, root_copy), "absolute": str(outside), "link leading out": "journal.yaml",
+            "not YAML": "notes.txt", "missing": "journal-none.yaml"}[how]
+    if how == "link leading out":
+        (root_copy / "journal.yaml").symlink_to(outside)
+    replace("manuscript.yaml", f"journal: {PROFILE}", f"journal: {name!r}")(root_copy)
+    problems = [str(p) for p in inputs.source_problems(root_copy)]
+    assert len(problems) == 1 and problems[0].startswith("manuscript.yaml, key 'journal': expected a journal profile"), problems
+    assert "root:x" not in problems[0] and "a line of a file" not in problems[0]
+    with pytest.raises(journal.ProfileError) as refused:
+        journal.profile_path(manuscript.load(root_copy / "manuscript.yaml"), root_copy)
+    assert "root:x" not in str(refused.value) and "manuscript.yaml: journal:" in str(refused.value)
+    assert str(outside) not in [str(p) for p in uptodate.input_paths(root_copy)["journal settings"]]  # no traceback

@@ -281,4 +281,4 @@ def test_the_build_stops_before_building_when_the_profile_is_wrong(monkeypatch, 
     with pytest.raises(SystemExit) as stop:
         build.check_data()
     assert stop.value.code == 1
-    assert "journal-no-such-profile.yaml: journal profile not found" in capsys.readouterr().err
+    assert "manuscript.yaml: journal: 'journal-no-such-profile.yaml' is not a file in the book's folder" in capsys.readouterr().err

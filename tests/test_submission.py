@@ -77,11 +77,18 @@ def test_the_same_build_gives_the_same_zip(tmp_path):
 
 # --- make submission refuses while the journal would return the manuscript ------------------
 
-def manuscript_copy(folder, **statements):
-    """manuscript.yaml and its journal profile copied to folder, with the given statements filled."""
+# Stand-ins that name no one: the real authors are the case's authors to add.
+PEOPLE = {"authors": [{"name": "First author (test stand-in)", "affiliations": [1]}],
+          "affiliations": ["Department (test stand-in), Institution, City, Country"],
+          "corresponding_author": "First author (test stand-in), email address"}
+
+
+def manuscript_copy(folder, people=PEOPLE, **statements):
+    """manuscript.yaml and its journal profile copied to folder, with the given statements and people filled."""
     meta = manuscript.load()
     shutil.copyfile(ROOT / meta["journal"], folder / meta["journal"])
     meta["statements"] = {**meta["statements"], **statements}
+    meta.update(people)
     path = folder / "manuscript.yaml"
     path.write_text(yaml.safe_dump(meta, sort_keys=False))
     return path
@@ -133,3 +140,38 @@ def test_bundle_carries_the_licences(bundle):
     assert (ROOT / "LICENSE").read_text() in text and "MIT License" in text
     manifest_text = (bundle / "MANIFEST.txt").read_text().split("Files (bytes, SHA-256):")[0]
     assert f"{lic['name']} ({lic['id']})" in manifest_text and "LICENSE" in manifest_text
+
+
+# --- issue 25.5: placeholders are not statements, authors or affiliations --------------------------
+
+@pytest.mark.parametrize("text", ["TBD", "tbd.", "TODO", "to do", "[to be completed]", "To be confirmed", "xxx", "XXXX",
+                                  "n/a", "N/A.", "...", "…", "Lorem ipsum dolor sit amet.", "pending", "FIXME"])
+def test_submission_refuses_a_placeholder_statement(text, tmp_path, capsys):
+    dest = tmp_path / "bundle.zip"
+    with pytest.raises(SystemExit):
+        submission.main(manuscript_copy(tmp_path, **{**FILLED, "funding": text}), dest, counts_folder(tmp_path))
+    assert f"statement 'funding' (Funding) is a placeholder ({text!r}), not text" in capsys.readouterr().err
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize("text", ["The authors received no funding for this work.", "None declared by any author.",
+                                  "Not applicable: no patient data beyond this case were used."])
+def test_a_written_statement_is_not_a_placeholder(text):
+    assert not journal.is_placeholder(text)
+
+
+@pytest.mark.parametrize("field, people, expected", [
+    ("no authors", {"authors": []}, "authors: none listed in manuscript.yaml"),
+    ("author", {"authors": [{"name": "TBD"}]}, "author 1 is a placeholder ('TBD'), not text"),
+    ("no affiliations", {"affiliations": []}, "affiliations: none listed in manuscript.yaml"),
+    ("affiliation", {"affiliations": ["Department (test stand-in)", "xxx"]}, "affiliation 2 is a placeholder ('xxx'), not text"),
+    ("corresponding author", {"corresponding_author": "to be completed"}, "corresponding_author is a placeholder"),
+    ("corresponding author", {"corresponding_author": ""}, "corresponding_author is empty"),
+])
+def test_submission_refuses_placeholder_people(field, people, expected, tmp_path, capsys):
+    dest = tmp_path / "bundle.zip"
+    with pytest.raises(SystemExit):
+        submission.main(manuscript_copy(tmp_path, {**PEOPLE, **people}, **FILLED), dest, counts_folder(tmp_path))
+    err = capsys.readouterr().err
+    assert expected in err and "1 problem(s)" in err, err
+    assert not dest.exists()
