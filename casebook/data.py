@@ -131,9 +131,40 @@ def validate(folder: Path = DATA) -> list[Problem]:
     return problems
 
 
+README = "README.md"
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
+def package_files(folder: Path = DATA) -> list[str]:
+    """The files of the data package, and so of data/: the descriptor and its readme, the tables it lists,
+    and the YAML files with their schemas. The published package holds exactly these."""
+    tables = [r["path"] for r in schema(folder)["resources"]]
+    return [PACKAGE, README, *tables, *(n for pair in YAML_FILES.items() for n in pair)]
+
+
+def stray_files(folder: Path = DATA) -> list[Problem]:
+    """A file in data/ the package does not describe (a spreadsheet, a copy, a backup) would be shipped or
+    mistaken for the data: each is named with what to do. Hidden files (.DS_Store) are the system's, not ours."""
+    known = set(package_files(folder))
+    tables = {Path(n).stem.lower(): n for n in known if n.endswith(".csv")}
+    problems = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.name in known or path.name.startswith("."):
+            continue
+        twin = tables.get(path.stem.lower().lstrip("~$"))
+        if path.suffix.lower() in SPREADSHEETS and twin:
+            advice = (f"no spreadsheet in data/: the book reads only {twin}; export the sheet as CSV UTF-8 over {twin} "
+                      f"(File > Save As > CSV UTF-8), then move {path.name} out of data/")
+        else:
+            advice = (f"only the files datapackage.json describes in data/ ({', '.join(sorted(known))}); "
+                      f"move {path.name} out of data/, or describe it in datapackage.json")
+        problems.append(Problem(path.name, None, None, None, advice))
+    return problems
+
+
 def _checked(folder: Path) -> tuple[list[Problem], dict[str, pd.DataFrame]]:
     """Every problem, and the tables read with their dates parsed (only good tables, once)."""
-    problems = _schema_problems(folder)
+    problems = stray_files(folder) + _schema_problems(folder)
     for name, schema_name in YAML_FILES.items():
         problems += _yaml_problems(folder, name, schema_name)
     bad_files = {p.file for p in problems}
@@ -682,7 +713,7 @@ def write_zip(dest: Path, files: dict[str, bytes], date_time: tuple[int, ...]) -
 
 def package_zip(folder: Path, dest: Path, date_time: tuple[int, ...]) -> Path:
     """The whole data package as one zip."""
-    files = {f"data/{p.name}": p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
+    files = {f"data/{name}": (Path(folder) / name).read_bytes() for name in sorted(package_files(folder))}
     return write_zip(dest, files, date_time)
 
 

@@ -259,7 +259,7 @@ README_HEAD = """> **De-identified data package.** Every date is an offset from 
 
 def package(source: Path, dest: Path) -> Path:
     """The de-identified data package: date columns as offsets from the reference event, dates in text rewritten, ages grouped."""
-    from casebook.data import date_fields, schema
+    from casebook.data import date_fields, package_files, schema
 
     source, dest = Path(source), Path(dest)
     if dest.exists():
@@ -296,8 +296,8 @@ def package(source: Path, dest: Path) -> Path:
                                  f"from the reference event ({name()}); ages over {AGE_LIMIT} are grouped.")
     (dest / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     _patient(source, dest, ref)
-    for path in sorted(source.iterdir()):
-        if path.is_file() and not (dest / path.name).exists():
+    for path in (source / name for name in package_files(source)):  # the package's files, no stray one
+        if not (dest / path.name).exists():
             head = README_HEAD.format(event=name(), limit=AGE_LIMIT) if path.name == "README.md" else ""
             (dest / path.name).write_text(head + text(path.read_text(encoding="utf-8")), encoding="utf-8")
     return dest

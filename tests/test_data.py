@@ -9,11 +9,12 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 
 import pandas as pd
 import pytest
 
-from casebook.data import DATA, DataError, dictionary, load_case, schema, validate
+from casebook.data import DATA, DataError, dictionary, load_case, package_zip, schema, validate
 
 
 def rewrite(path, row, column, value):
@@ -301,3 +302,30 @@ def test_tables_hold_what_pandas_reads_from_the_committed_files(case):
             else:
                 expected = pd.to_numeric(plain[name].replace("", None))
                 assert [None if pd.isna(v) else v for v in frame[name]] == [None if pd.isna(v) else v for v in expected], name
+
+
+# --- issue 25.6: data/ holds only what the book reads ----------------------------------------------
+
+@pytest.mark.parametrize("name, advice", [
+    ("measurements.xlsx", "no spreadsheet in data/: the book reads only measurements.csv; export the sheet as CSV UTF-8 over "
+                          "measurements.csv (File > Save As > CSV UTF-8), then move measurements.xlsx out of data/"),
+    ("~$measurements.xlsx", "export the sheet as CSV UTF-8 over measurements.csv"),
+    ("Lesions.ods", "the book reads only lesions.csv"),
+    ("measurements (copy).csv", "only the files datapackage.json describes in data/"),
+    ("measurements.csv.bak", "move measurements.csv.bak out of data/, or describe it in datapackage.json"),
+    ("notes.txt", "only the files datapackage.json describes in data/"),
+])
+def test_a_file_the_package_does_not_describe_stops_the_build(name, advice, data_copy):
+    (data_copy / name).write_bytes(b"PK\x03\x04 a spreadsheet, or a copy")
+    problems = [str(p) for p in validate(data_copy)]
+    assert len(problems) == 1 and problems[0].startswith(f"{name}: expected ") and advice in problems[0], problems
+
+
+def test_hidden_system_files_are_neither_refused_nor_shipped(data_copy, tmp_path):
+    (data_copy / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    assert validate(data_copy) == []
+    archive = package_zip(data_copy, tmp_path / "case-data.zip", (2001, 2, 3, 4, 5, 6))
+    with zipfile.ZipFile(archive) as z:
+        names = sorted(z.namelist())
+    # Exactly the committed data/ (which the other test keeps free of strays); not the system's file.
+    assert names == sorted(f"data/{p.name}" for p in DATA.iterdir() if not p.name.startswith("."))
