@@ -293,9 +293,11 @@ def report_journal(target: str) -> None:
 
 def check_chapters() -> None:
     """Stop before anything is built when _toc.yml and the chapter files disagree, or a table is malformed."""
-    from casebook import lint
+    from casebook import lint, manuscript
+    from casebook.data import load_case
 
     problems = lint.toc_entries_without_file(ROOT) + lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
+    problems += lint.glue_problems(ROOT, lint.glue_calls(load_case(DATA), manuscript.load()))
     if problems:
         print(f"[book] {len(problems)} problem(s) in the chapters; nothing was built:", file=sys.stderr)
         for p in problems:

@@ -133,3 +133,55 @@ def malformed_tables(root: Path = ROOT) -> list[str]:
         if path.exists():
             problems += table_problems(path.read_text(encoding="utf-8"), path.relative_to(root).as_posix())
     return problems
+
+
+# --- glue keys and the hidden cell that glues them ------------------------------------------------
+
+_GLUE_USE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`|^[`:]{3,}\{glue(?::[a-z]+)?\}\s+(\S+)", re.MULTILINE)
+_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_CALL = re.compile(r"\b(glue_[a-z_]+)\((?:\"([^\"]*)\")?")
+
+
+def glue_calls(case, meta) -> dict[str, str]:
+    """Each glue key -> the call in a chapter's hidden cell that glues it (the functions of casebook.book)."""
+    from casebook import artefacts, checks, facts, manuscript
+
+    calls = dict.fromkeys(facts.facts(case), "glue_facts()")
+    calls.update(dict.fromkeys(checks.counts(case), "glue_note_counts()"))
+    calls.update(dict.fromkeys(manuscript.glue_values(meta), "glue_manuscript()"))
+    for a in artefacts.ARTEFACTS:
+        call = f'glue_{a.kind}("{a.name if a.kind == "figure" else a.label}")'
+        calls.update(dict.fromkeys(filter(None, (a.key, a.provenance_key)), call))
+    calls.update({"data_files": "glue_data_files()", "phenopacket_file": "glue_phenopacket()",
+                  "phenopacket_notes": "glue_phenopacket()", "glue_keys": "glue_key_list()",
+                  "artefacts": "glue_provenance()", "data_hashes": "glue_provenance()", "versions": "glue_provenance()"})
+    return calls
+
+
+def _cell(call: str) -> str:
+    function = call.split("(", 1)[0]
+    return f"```{{code-cell}} ipython3\n:tags: [remove-cell]\nfrom casebook.book import {function}\n{call}\n```"
+
+
+def glue_problems(root: Path, calls: dict[str, str]) -> list[str]:
+    """A chapter that shows a glue key its hidden cells do not glue: MyST-NB would stop with "No key ... found
+    in glue data"; here the message says which cell to add, below the chapter's title."""
+    problems = []
+    for name in sorted(toc_files(root)):
+        path = root / f"{name}.md"
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        made = {(f, arg) for cell in _CELL.findall(text) for f, arg in _CALL.findall(cell)}
+        made_calls = {f"{f}(\"{arg}\")" if arg else f"{f}()" for f, arg in made}
+        for use in _GLUE_USE.finditer(text):
+            key = use[1] or use[2]
+            line = text.count("\n", 0, use.start()) + 1
+            where = f"{path.relative_to(root).as_posix()}, line {line}"
+            call = calls.get(key)
+            if call is None:
+                problems.append(f"{where}: no data glues the key '{key}' (a typo? the Data appendix lists every fact key)")
+            elif call not in made_calls:
+                problems.append(f"{where}: '{key}' is glued by {call}, which no hidden cell of this chapter runs; "
+                                f"add this cell below the chapter's title:\n{_cell(call)}")
+    return problems

@@ -129,3 +129,55 @@ def test_the_build_stops_on_a_malformed_table_with_chapter_and_line(sources):
         assert not (sources / "_build" / "html").exists()
     finally:
         path.write_text(good)
+
+
+# --- issue 25.11: a glue key needs the hidden cell that glues it --------------------------------------
+
+@pytest.fixture(scope="module")
+def calls():
+    from casebook import manuscript
+    from casebook.data import load_case
+
+    return lint.glue_calls(load_case(), manuscript.load())
+
+
+def test_each_glue_call_glues_exactly_the_keys_the_check_expects(calls, monkeypatch, tmp_path):
+    """The check's table against what casebook.book's functions really glue, run with a recording glue."""
+    from casebook import book
+
+    made = {}
+    monkeypatch.setattr(book, "glue", lambda key, value, display=False: made.setdefault(current[0], set()).add(key))
+    monkeypatch.setattr(book, "BUILD", tmp_path)  # the Phenopacket's file
+    current = [None]
+    for call in sorted(set(calls.values())):
+        current[0] = call
+        eval(f"book.{call}", {"book": book})  # noqa: S307  (calls of our own table, e.g. glue_table("table-dose"))
+    expected = {}
+    for key, call in calls.items():
+        expected.setdefault(call, set()).add(key)
+    assert made == expected
+
+
+def test_the_committed_chapters_glue_every_key_they_show(calls):
+    assert lint.glue_problems(ROOT, calls) == []
+
+
+def test_a_chapter_without_its_hidden_cell_is_told_which_cell_to_add(calls, tmp_path):
+    root = small_book(tmp_path)
+    chapter = root / "chapters" / "b.md"
+    chapter.write_text("# Methods\n\nThe nodule measured {glue:text}`m_nodule_sep.size_text` on CT.\n\n"
+                       "```{glue:figure} nodule_figure\n```\n\nA {glue:text}`nodule_sise` typo.\n")
+    calls = {**calls, "m_nodule_sep.size_text": "glue_facts()"}
+    problems = lint.glue_problems(root, calls)
+    assert problems[0] == ("chapters/b.md, line 3: 'm_nodule_sep.size_text' is glued by glue_facts(), which no hidden "
+                           "cell of this chapter runs; add this cell below the chapter's title:\n```{code-cell} ipython3\n"
+                           ":tags: [remove-cell]\nfrom casebook.book import glue_facts\nglue_facts()\n```")
+    assert problems[1].startswith("chapters/b.md, line 5: 'nodule_figure' is glued by glue_figure(\"nodule\")")
+    assert problems[2] == ("chapters/b.md, line 8: no data glues the key 'nodule_sise' "
+                           "(a typo? the Data appendix lists every fact key)")
+    assert len(problems) == 3
+    # With the cells, nothing to say about the first two.
+    chapter.write_text(chapter.read_text().replace("# Methods\n", "# Methods\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n"
+                                                   "from casebook.book import glue_facts, glue_figure\nglue_facts()\n"
+                                                   "glue_figure(\"nodule\")\n```\n"))
+    assert [p.split(":")[0] for p in lint.glue_problems(root, calls)] == ["chapters/b.md, line 15"]
