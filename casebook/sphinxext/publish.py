@@ -13,12 +13,14 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
+from markupsafe import Markup, escape
 from sphinx.util.docutils import SphinxDirective
 
 from casebook import edition, manuscript
@@ -82,10 +84,10 @@ def _page(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + edition.head_tags(meta, version, date, site, page_url, title)
     to_root = posixpath.relpath(".", posixpath.dirname(pagename) or ".") + "/"
     to_root = "" if to_root == "./" else to_root
-    lic = meta["license"]
+    lic = {k: html.escape(str(v)) for k, v in meta["license"].items()}
     context["theme_extra_footer"] = (
         f'<p>Text, figures and data: <a rel="license" href="{lic["url"]}">{lic["id"]}</a>; '
-        f'code: {edition.CODE_LICENSE} (<a href="{to_root}LICENSE.txt">LICENSE</a>). Version {version}.</p>')
+        f'code: {edition.CODE_LICENSE} (<a href="{to_root}LICENSE.txt">LICENSE</a>). Version {html.escape(version)}.</p>')
     body = context.get("body", "")
     if MARK in body:
         block = edition.landing(meta, version, date, site, to_root, _downloads(app))
@@ -93,8 +95,24 @@ def _page(app, pagename, templatename, context, doctree):
         # One <h1> on the page, the manuscript's title: the page's own first heading becomes an <h2>.
         body = re.sub(r"(<section[^>]*>\s*)<h1>(.*?)</h1>", r"\1<h2>\2</h2>", body, count=1, flags=re.S)
         context["body"] = body
-        context["title"] = meta["title"]
+        context["title"] = escape(meta["title"])  # a page's own title is HTML already; this one is typed text
         context["docstitle"] = ""  # the page's title is the site's title: once in the tab, not twice
+    _escape_what_authors_typed(context)
+
+
+# Template values that carry what authors typed in manuscript.yaml. Sphinx's own templates escape them
+# (`docstitle|e`), the themes do not (the sidebar's title, the footer's "By ...", the search page's
+# <title>): as Markup, they show as typed in both, escaped once.
+_TYPED = ("docstitle", "project", "shorttitle", "author", "copyright")
+
+
+def _escape_what_authors_typed(context) -> None:
+    for key in _TYPED:
+        if isinstance(context.get(key), str) and not isinstance(context[key], Markup):
+            context[key] = escape(context[key])
+    logo = context.get("theme_logo")
+    if isinstance(logo, dict) and isinstance(logo.get("text"), str):
+        context["theme_logo"] = {**logo, "text": escape(logo["text"])}
 
 
 def _finish(app, exception):
