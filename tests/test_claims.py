@@ -78,7 +78,8 @@ def test_the_message_names_line_premise_and_value(data_copy):
 def test_the_build_stops_before_jupyter_book_on_a_broken_premise(data_copy, monkeypatch, capsys):
     from casebook import build
 
-    edit(data_copy, "measurements.csv", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.4,", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.9,")
+    edit(data_copy, "measurements.csv", "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.4,",
+         "m_nodule_sep,mesenteric_nodule,ct_2023_09,,1.9,")
     monkeypatch.setattr(build, "DATA", data_copy)
     with pytest.raises(SystemExit) as stop:
         build.check_chapters()
