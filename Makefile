@@ -40,11 +40,7 @@ venv: $(STAMP) ## Create .venv with the pinned requirements (or point a copied o
 	@owner="$$(cat $(STAMP))"; \
 	if [ "$$owner" != "$(CURDIR)" ]; then \
 	  echo "[setup] $(VENV) was made for $${owner:-another folder}; pointing it at this folder ($(CURDIR)) ..."; \
-	  for f in $(VENV)/bin/*; do \
-	    if [ -f "$$f" ] && [ ! -L "$$f" ] && [ "$$(head -c 2 "$$f")" = "#!" ]; then \
-	      sed -i -E "1s|^#!.*/$(VENV)/bin/(python[0-9.]*)$$|#!$(CURDIR)/$(VENV)/bin/\1|" "$$f"; \
-	    fi; \
-	  done; \
+	  $(PY) tools/relocate_venv.py $(VENV)/bin && \
 	  if [ -n "$$owner" ]; then sed -i "s|$$owner/$(VENV)|$(CURDIR)/$(VENV)|g" $(VENV)/bin/activate*; fi; \
 	  $(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . && \
 	  echo "$(CURDIR)" > $(STAMP) && echo "[setup] $(VENV) now runs this folder's casebook/"; \

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ from pathlib import Path
 import importlib
 
 from casebook import care, children, clock, pdf, transaction, uptodate
-from casebook.paths import (CARE_CSV, DATA, DATA_ZIP, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
+from casebook.paths import (BUILD, CARE_CSV, DATA, DATA_ZIP, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 
 # Modules that load pandas, matplotlib, jsonschema or Sphinx are imported when a build needs them, so a
@@ -110,17 +111,20 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     # itself (nbclient swallows an interrupt while a notebook runs); it dies if the build dies.
     proc = children.start(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           stdin=subprocess.DEVNULL)
-    warnings, port_taken = [], False
+    warnings, held, port_taken, disk_full = [], [], False, False
     try:
         with log.open("w", encoding="utf-8") as out:
             for line in proc.stdout:
                 out.write(line)
                 text = _ANSI.sub("", line).strip()
                 port_taken = port_taken or _PORT_TAKEN in text
+                disk_full = disk_full or _NO_SPACE in text
                 if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
                     warnings.append(text.replace(str(ROOT) + "/", ""))
                 if _worth_showing(line):
-                    print("   ", text, flush=True)
+                    # Progress now; problems (tracebacks, errors) only if the build fails for good: a kernel
+                    # start-up collision that the second try mends says one line, not a traceback.
+                    (held.append if _is_problem(text) else lambda t: print("   ", t, flush=True))(text)
         proc.wait()
     except BaseException:
         _forget_reads()
@@ -128,6 +132,8 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     finally:
         children.stop(proc)  # its whole group, even after a normal end: no reader may stay behind
         proc.stdout.close()
+    if proc.returncode != 0 and disk_full:
+        raise OSError(errno.ENOSPC, "No space left on device", str(WORK))
     if proc.returncode != 0 and port_taken and retry:
         # A kernel's TCP port was taken between its choice and its use, by a kernel another process
         # (a parallel reader, another build on the machine) started at the same moment: a race of
@@ -137,6 +143,8 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
         return jupyter_book(builder, retry=False)
     if proc.returncode != 0:
         _forget_reads()
+        for text in held:
+            print("   ", text, flush=True)
         say(f"{builder} build FAILED (exit {proc.returncode}); see above and {log.relative_to(ROOT)}.")
         for text in warnings:
             say(f"  {text}")
@@ -152,6 +160,7 @@ def _forget_reads() -> None:
 
 
 _PORT_TAKEN = "zmq.error.ZMQError: Address already in use"
+_NO_SPACE = "No space left on device"
 UNTOUCHED = "the last good website, PDFs, Word file, checklist and figures/ are untouched."
 
 
@@ -163,6 +172,10 @@ _NOISE = ("Kernel is running over TCP", "=====", "Finished generating", "Your bo
           "LaTeX Warning: Reference", "LaTeX Warning: Hyper reference", "There were undefined references", "on input line",
           "Executing notebook using", "ParserConfig(")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _is_problem(text: str) -> bool:
+    return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "kernel died"))
 
 
 def _worth_showing(line: str) -> bool:
@@ -218,6 +231,8 @@ def make_pdfs() -> list[Path]:
     try:
         return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
     except RuntimeError as problem:
+        if _NO_SPACE in str(problem) or "I can't write on file" in str(problem):
+            raise OSError(errno.ENOSPC, _NO_SPACE, str(LATEX_OUT / "x")) from None
         say(f"PDF build FAILED: {problem}")
         say(UNTOUCHED)
         raise SystemExit(1) from None
@@ -243,6 +258,8 @@ def stage_docx(site: Path, figure_folder: Path) -> None:
         # that matches `site` (this build's staged figures, or the published ones).
         word.write(dest, site, figures_folder=figure_folder)
     except word.WordError as problem:
+        if _NO_SPACE in str(problem):
+            raise OSError(errno.ENOSPC, _NO_SPACE, str(dest)) from None
         say(f"Word file FAILED: {problem}; {UNTOUCHED}")
         raise SystemExit(1) from None
     say(f"Word file made ({dest.stat().st_size // 1024} KB, {time.monotonic() - started:.1f} s)")
@@ -255,21 +272,22 @@ def stage_figures() -> None:
 
 
 def publish_staged() -> list[str]:
-    """Move everything in the staging folder into place, with Ctrl-C and SIGTERM held until done."""
-    done = []
+    """Move everything in the staging folder into place, with Ctrl-C and SIGTERM held until done; a kill -9
+    meanwhile is completed by the next build (casebook.transaction.publish)."""
+    files, folders, done = [], [], []
+    for made, dest in ((STAGE / "pdf" / PDF.name, PDF), (STAGE / "pdf" / SUPPLEMENT_PDF.name, SUPPLEMENT_PDF),
+                       (STAGE / "docx" / DOCX.name, DOCX), (STAGE / CARE_CSV.name, CARE_CSV)):
+        if made.exists():
+            files.append((made, dest))
+            done.append(str(dest.relative_to(ROOT)))
+    if (STAGE / "figures").exists():
+        files += [(made, PUBLISHED_FIGURES / made.name) for made in sorted((STAGE / "figures").iterdir())]
+        done.append(f"{PUBLISHED_FIGURES.relative_to(ROOT)}/")
+    if (STAGE / "html").exists():
+        folders.append((STAGE / "html", HTML))
+        done.append(f"{HTML.relative_to(ROOT)}/index.html")
     with transaction.signals_held():
-        for made, dest in ((STAGE / "pdf" / PDF.name, PDF), (STAGE / "pdf" / SUPPLEMENT_PDF.name, SUPPLEMENT_PDF),
-                           (STAGE / "docx" / DOCX.name, DOCX), (STAGE / CARE_CSV.name, CARE_CSV)):
-            if made.exists():
-                transaction.replace_file(made, dest)
-                done.append(str(dest.relative_to(ROOT)))
-        if (STAGE / "figures").exists():
-            for made in sorted((STAGE / "figures").iterdir()):
-                transaction.replace_file(made, PUBLISHED_FIGURES / made.name)
-            done.append(f"{PUBLISHED_FIGURES.relative_to(ROOT)}/")
-        if (STAGE / "html").exists():
-            transaction.replace_folder(STAGE / "html", HTML)
-            done.append(f"{HTML.relative_to(ROOT)}/index.html")
+        transaction.publish(files, folders)
     return done
 
 
@@ -355,6 +373,22 @@ def build(target: str, force: bool = False) -> None:
     report_journal(target)
 
 
+def report_disk_full(exc: OSError) -> None:
+    """A full disk: one line naming the folder and about how much space a build needs; the half-made
+    outputs removed, so the next build, once space is freed, starts clean. Exits 1."""
+    shutil.rmtree(STAGE, ignore_errors=True)
+    shutil.rmtree(BUILD / ".trash", ignore_errors=True)
+    _forget_reads()
+    folder = Path(exc.filename).parent if exc.filename else BUILD
+    published = sum(p.stat().st_size for out in (HTML, PDF.parent, DOCX.parent) if out.exists()
+                    for p in out.rglob("*") if p.is_file())
+    # A build stages a whole new set beside the published one, and Sphinx's and LaTeX's work besides.
+    need = max(200, 3 * published // 2**20 + 100)
+    print(f"[book] the disk holding {folder} is full: free about {need} MB there and build again; "
+          f"{UNTOUCHED}", file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
@@ -364,6 +398,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with transaction.one_build_at_a_time(say):
             build(args.target, args.force)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        report_disk_full(exc)
     except transaction.Interrupted as stop:
         print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)

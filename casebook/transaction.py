@@ -11,14 +11,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import json
 import os
 import shutil
 import signal
 import time
 from pathlib import Path
 
-from casebook.paths import BUILD, LOCK
+from casebook.paths import BUILD, LOCK, ROOT
 
 
 class Interrupted(Exception):
@@ -83,6 +85,7 @@ def one_build_at_a_time(say, lock: Path = LOCK):
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        finish_interrupted_publish(say, lock.with_name(JOURNAL.name))
         try:
             yield
         finally:
@@ -90,10 +93,11 @@ def one_build_at_a_time(say, lock: Path = LOCK):
 
 
 def discard(folder: Path) -> None:
-    """Remove a folder out of the way: renamed first, so a folder that cannot be deleted never blocks a build."""
+    """Remove a folder out of the way: renamed first (within its own parent, so on its own filesystem), so a
+    folder that cannot be deleted never blocks a build."""
     if not folder.exists():
         return
-    trash = BUILD / ".trash"
+    trash = folder.parent / ".trash"
     trash.mkdir(parents=True, exist_ok=True)
     target = trash / f"{folder.name}-{os.getpid()}-{time.monotonic_ns()}"
     folder.rename(target)
@@ -102,7 +106,7 @@ def discard(folder: Path) -> None:
 
 def clear_leftovers() -> None:
     """Remove what an interrupted or half-failed publish may have left; none of it is ever reused."""
-    for name in ("html.old", "html.new"):
+    for name in ("html.old", "html.new", ".html.new"):
         with contextlib.suppress(OSError):
             discard(BUILD / name)
     shutil.rmtree(BUILD / ".trash", ignore_errors=True)
@@ -118,19 +122,77 @@ def write_file(dest: Path, payload: bytes | str) -> None:
 
 
 def replace_file(made: Path, dest: Path, keep: bool = False) -> None:
-    """Put one file in place by rename, so it is never seen half-written; keep=True leaves `made` where it is."""
+    """Put one file in place by rename, so it is never seen half-written; keep=True leaves `made` where it is.
+    Across filesystems (_build/ on another disk than figures/), copied beside `dest` first, then renamed."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if keep:
-        tmp = dest.with_name(f".{dest.name}.new")
-        shutil.copyfile(made, tmp)
-        os.replace(tmp, dest)
-    else:
-        os.replace(made, dest)
+    if not keep:
+        try:
+            os.replace(made, dest)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+    tmp = dest.with_name(f".{dest.name}.new")
+    shutil.copyfile(made, tmp)
+    os.replace(tmp, dest)
+    if not keep:
+        made.unlink()
 
 
 def replace_folder(made: Path, dest: Path) -> None:
-    """Swap a folder in whole: the old one is renamed to a fresh name in _build/.trash, then removed."""
+    """Swap a folder in whole: the old one is renamed to a fresh name in a .trash beside it, then removed.
+    Across filesystems, copied beside `dest` first, then renamed."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
         discard(dest)
-    made.rename(dest)
+    try:
+        made.rename(dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        tmp = dest.with_name(f".{dest.name}.new")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(made, tmp)
+        tmp.rename(dest)
+        shutil.rmtree(made)
+
+
+# --- publishing all or nothing, even when killed ---------------------------------------------------
+#
+# The publish is written down before it starts (JOURNAL: each staged file or folder and its place). A build
+# killed half-way (kill -9, a power cut) leaves the journal and the staged files; the next build, holding the
+# lock, completes the publish before it does anything else, so the outputs are again one build's set.
+
+JOURNAL = BUILD / ".publish.json"
+
+
+def publish(files: list[tuple[Path, Path]], folders: list[tuple[Path, Path]], journal: Path | None = None) -> None:
+    """Move staged files and folders into place, as one step for any later reader (see JOURNAL)."""
+    journal = journal or JOURNAL
+    # Paths relative to the book's folder: a folder moved before the next build still completes.
+    entries = {kind: [[os.path.relpath(a, ROOT), os.path.relpath(b, ROOT)] for a, b in moves]
+               for kind, moves in (("files", files), ("folders", folders))}
+    write_file(journal, json.dumps(entries, indent=1))
+    _apply(entries)
+    journal.unlink()
+
+
+def _apply(entries: dict) -> None:
+    # Each step is a rename whose source is gone once done: a step done before a kill is skipped when redone.
+    for made, dest in entries["files"]:
+        if (ROOT / made).exists():
+            replace_file(ROOT / made, ROOT / dest)
+    for made, dest in entries["folders"]:
+        if (ROOT / made).exists():
+            replace_folder(ROOT / made, ROOT / dest)
+
+
+def finish_interrupted_publish(say, journal: Path | None = None) -> bool:
+    """Complete a publish that a killed build began (before anything else reads or writes the outputs)."""
+    journal = journal or JOURNAL
+    if not journal.exists():
+        return False
+    say("a build was stopped while publishing; completing its publish first, so every output is from one build ...")
+    _apply(json.loads(journal.read_text(encoding="utf-8")))
+    journal.unlink()
+    return True

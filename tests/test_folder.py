@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -50,14 +52,28 @@ def test_a_cp_a_copy_builds_its_own_data_and_leaves_the_original_alone(original,
     assert all(shows(original, "1.4").values())
 
 
-def test_a_moved_folder_builds(original, copied):
-    moved = copied.with_name("moved")
+def test_a_folder_moved_to_a_path_with_spaces_and_accents_with_build_on_another_disk_builds(original, copied, tmp_path):
+    """Issue 25.8 and 25.10: any folder path; _build/ a link to another filesystem (publishing renames across
+    filesystems fail with EXDEV: the build copies beside each destination, then renames)."""
+    moved = copied.parent / "Case Ré port" / "moved"
+    moved.parent.mkdir()
     shutil.move(copied, moved)
-    set_nodule(moved, "1.3", "1.2")  # something to build: with nothing changed the build would only say so
-    result = make(moved)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"pointing it at this folder ({moved})" in result.stdout
-    assert shows(moved, "1.2") == dict.fromkeys(fingerprint(moved), True)
+    other = Path(tempfile.mkdtemp(dir="/dev/shm", prefix="casebook-build-"))  # tmpfs: another filesystem
+    assert os.stat(other).st_dev != os.stat(moved).st_dev
+    shutil.move(str(moved / "_build"), str(other / "_build"))
+    (moved / "_build").symlink_to(other / "_build")
+    try:
+        set_nodule(moved, "1.3", "1.2")  # something to build: with nothing changed the build would only say so
+        result = make(moved)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"pointing it at this folder ({moved})" in result.stdout
+        assert shows(moved, "1.2") == dict.fromkeys(fingerprint(moved), True)
+        # The .venv's own console scripts start from the new path too (no broken #! line at the space).
+        for script in ("pip", "jupyter-book"):
+            ran = subprocess.run([str(moved / ".venv" / "bin" / script), "--version"], capture_output=True, text=True)
+            assert ran.returncode == 0, (script, ran.stderr)
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def test_a_git_worktree_builds_its_own_data(original, tmp_path):
