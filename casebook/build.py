@@ -229,13 +229,34 @@ def make_pdfs() -> list[Path]:
 
     pdf.write(LATEX_OUT, manuscript.supplementary_title_block(manuscript.load()))
     try:
-        return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
+        made = pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
     except RuntimeError as problem:
         if _NO_SPACE in str(problem) or "I can't write on file" in str(problem):
             raise OSError(errno.ENOSPC, _NO_SPACE, str(LATEX_OUT / "x")) from None
         say(f"PDF build FAILED: {problem}")
         say(UNTOUCHED)
         raise SystemExit(1) from None
+    stop_on_missing_characters()
+    return made
+
+
+def stop_on_missing_characters() -> None:
+    """A character the PDFs' fonts cannot draw would vanish from the PDF without a word: stop, naming it and where it was typed."""
+    import unicodedata
+
+    from casebook import inputs
+
+    missing = pdf.missing_characters(LATEX_OUT)
+    if not missing:
+        return
+    print(f"[book] the PDFs' fonts cannot draw {len(missing)} character(s); nothing was published:", file=sys.stderr)
+    for char in missing:
+        places = inputs.where_typed(char, ROOT) or ["(not found in data/, manuscript.yaml, references.bib or chapters/)"]
+        name = unicodedata.name(char, "unnamed")
+        print(f"  - '{char}' (U+{ord(char):04X} {name}) in {'; '.join(places)}: replace it with words or a character "
+              "the fonts have, or remove it", file=sys.stderr)
+    say(UNTOUCHED)
+    raise SystemExit(1)
 
 
 def stage_pdfs() -> Path:

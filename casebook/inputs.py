@@ -407,3 +407,28 @@ def source_problems(root: Path) -> list[Problem]:
 
 
 JOURNAL_SCHEMA = Path(__file__).with_name("journal_profile.schema.json")
+
+
+# --- where an author typed a character ------------------------------------------------------------
+
+def where_typed(char: str, root: Path) -> list[str]:
+    """Each place in the files authors edit that holds `char`: a data table's cell by row and column (as a
+    spreadsheet numbers them), any other file by line."""
+    import csv
+
+    root = Path(root)
+    places = []
+    for path in sorted((root / "data").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+        header = rows[0] if rows else []
+        for number, row in enumerate(rows[1:], 2):
+            places += [f"data/{path.name}, row {number}, column '{header[i] if i < len(header) else i + 1}'"
+                       for i, cell in enumerate(row) if char in cell]
+    texts = [*sorted((root / "data").glob("*.yaml")), root / "manuscript.yaml", root / "references.bib",
+             *sorted((root / "chapters").glob("*.md"))]
+    for path in texts:
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            places += [f"{path.relative_to(root).as_posix()}, line {n}" for n, line in enumerate(lines, 1) if char in line]
+    return places

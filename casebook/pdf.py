@@ -11,6 +11,7 @@ manuscript in the supplementary file both resolve.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -90,6 +91,20 @@ def _latexmk(folder: Path, name: str, force: bool) -> None:
     if result.returncode != 0:
         tail = "\n".join(result.stdout.splitlines()[-25:])
         raise RuntimeError(f"LaTeX failed on {name}.tex (see {folder / (name + '.log')}):\n{tail}")
+
+
+# XeTeX's note in the log for a character no font of the document has: it prints nothing in its place.
+_MISSING = re.compile(r"Missing character: There is no (.+?) \(U\+([0-9A-F]{4,6})\)")
+
+
+def missing_characters(folder: Path) -> list[str]:
+    """The characters that both PDFs' fonts lack (from their LaTeX logs), each once, in code order."""
+    found = set()
+    for name in (MANUSCRIPT, SUPPLEMENTARY):
+        log = Path(folder) / f"{name}.log"
+        if log.exists():
+            found |= {chr(int(code, 16)) for _, code in _MISSING.findall(log.read_text(encoding="utf-8", errors="replace"))}
+    return sorted(found)
 
 
 def compile_both(folder: Path, say=print) -> list[Path]:
