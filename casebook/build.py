@@ -64,6 +64,7 @@ def check_data() -> None:
         for p in problems:
             print(f"  - {p}", file=sys.stderr)
         raise SystemExit(1)
+    check_deidentified()
     notes = findings(load_case(DATA))
     flagged = [f for f in notes if f.status == INCONSISTENT]
     say(f"data cross-checks: {len(notes)} findings, {len(flagged)} inconsistent (listed in the Data notes appendix)")
@@ -78,6 +79,22 @@ def check_data() -> None:
     todo = manuscript.missing(meta)
     if todo:
         say(f"manuscript.yaml still to be completed (printed as '{manuscript.TBC}'): {', '.join(todo)}")
+
+
+def check_deidentified() -> None:
+    """In the de-identified edition: stop when its data package or chapters still hold anything that reads as a
+    date and that the edition could not rewrite (casebook.deidentify.unrewritten), each place named."""
+    from casebook import deidentify
+
+    if not deidentify.active():
+        return
+    left = deidentify.unrewritten(deidentify.data_folder(DATA), ROOT / "chapters")
+    if left:
+        print(f"[book] the de-identified edition still holds {len(left)} date(s) it cannot rewrite; nothing was built. "
+              "Rewrite each as a time from the reference event, or leave it out:", file=sys.stderr)
+        for place in left:
+            print(f"  - {place}", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def jupyter_book(builder: str, retry: bool = True) -> None:

@@ -224,6 +224,71 @@ def find_years(content: str) -> list[str]:
     return YEAR_RE.findall(content)
 
 
+# --- what the edition cannot rewrite --------------------------------------------------------------
+# The edition rewrites the forms of DATE_PATTERNS. Anything else that reads as a date, or places an event
+# in time by the calendar or by the patient's age, stops `make deidentified`: it can only be rewritten by
+# the authors. Found by the patterns below and, independently, by datefinder (strict: day, month and year).
+
+_NAMES = "|".join(MONTHS + ["Sept"] + [m[:3] for m in MONTHS])
+_WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|urday)?\.?"
+_SEASON_OR_HOLIDAY = (r"(?:spring|summer|autumn|fall|winter|Christmas|Xmas|Easter|New Year(?:'s)?(?: Day| Eve)?|"
+                      r"Hanukkah|Passover|Ramadan|Eid|Diwali|Thanksgiving|Halloween|Chinese New Year)")
+DATE_LIKE = {
+    "a numeric date with a two-digit year": r"(?<![\w/.])\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?![\w/.])",
+    "a month with an apostrophe year": rf"\b(?:{_NAMES})\.? ?['’]\d{{2}}\b",
+    "a season or holiday with a year": rf"(?i:\b{_SEASON_OR_HOLIDAY}\b,? (?:of |in )?(?:19|20)\d{{2}}\b)",
+    "a season or holiday with a month count": rf"(?i:\b{_SEASON_OR_HOLIDAY}\b of month \d+)",
+    "a date in another script": r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日",
+    "an ordinal day": r"(?i:\bthe \d{1,2}(?:st|nd|rd|th)\b(?! (?:cycle|course|dose|fraction|line|lesion|scan|week))"
+                      r"|\b\d{1,2}(?:st|nd|rd|th) of\b)",
+    "a weekday with a day number": rf"\b{_WEEKDAY},? (?:the )?\d{{1,2}}(?:st|nd|rd|th)?\b",
+    "a birthday": r"(?i:\bbirthday\b)",
+    "a month and day without a year": rf"\b(?:{_NAMES})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?![,.]?\s*(?:19|20)\d{{2}})"
+                                      rf"|\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_NAMES})\b(?![.,]?\s*(?:19|20)\d{{2}})",
+}
+_DATE_LIKE = {label: re.compile(p) for label, p in DATE_LIKE.items()}
+
+
+def date_like(content: str) -> list[tuple[str, str]]:
+    """Everything in a text that reads as a date and is not one of the edition's own relative times: (kind, text)."""
+    import datefinder
+
+    found = [(label, m.group(0)) for label, pattern in _DATE_LIKE.items() for m in pattern.finditer(content)]
+    found += [("a calendar date", written) for written, _ in find_dates(content)]
+    seen = {text for _, text in found}
+    found += [("a date (datefinder)", source.strip()) for _, source in datefinder.find_dates(content, source=True, strict=True)
+              if source.strip() not in seen]
+    return found
+
+
+_MYST_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
+_FENCE = re.compile(r"^(`{3,}|:{3,}).*?^\1\s*$", re.MULTILINE | re.DOTALL)
+
+
+def readable_lines(markdown: str) -> list[tuple[int, str]]:
+    """A chapter's prose as readers see it, by line: no front matter, code cells or role targets (glue keys)."""
+    body = re.sub(r"\A---\n.*?\n---\n", lambda m: "\n" * m.group(0).count("\n"), markdown, flags=re.DOTALL)
+    body = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n") if "code-cell" in m.group(0).split("\n", 1)[0] else m.group(0), body)
+    return [(n, _MYST_ROLE.sub(" ", line)) for n, line in enumerate(body.splitlines(), 1)]
+
+
+def unrewritten(data_folder: Path, chapters: Path) -> list[str]:
+    """Each date-like text left in the edition's data package (file, row, column) or chapters (file, line)."""
+    places = []
+    for path in sorted(Path(data_folder).glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as f:
+            for number, row in enumerate(csv.DictReader(f), 2):
+                places += [f"data/{path.name}, row {number}, column '{column}': {kind}, {text!r}"
+                           for column, cell in row.items() for kind, text in date_like(cell or "")]
+    for path in sorted(Path(data_folder).glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            places += [f"data/{path.name}, line {number}: {kind}, {text!r}" for kind, text in date_like(line)]
+    for path in sorted(Path(chapters).glob("*.md")):
+        for number, line in readable_lines(path.read_text(encoding="utf-8")):
+            places += [f"chapters/{path.name}, line {number}: {kind}, {text!r}" for kind, text in date_like(line)]
+    return places
+
+
 # --- the data package ---------------------------------------------------------------
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
@@ -397,7 +462,10 @@ def build(dest: Path | None = None, submission: str = "") -> Path:
     _rewrite_chapters(dest / "chapters")
     # The copy is no git repository: it is dated as this edition is (casebook.clock), not by its files' times.
     env = {**os.environ, "PYTHONPATH": str(dest), clock.VARIABLE: str(clock.source(ROOT)[0])}
-    subprocess.run([sys.executable, "-m", "casebook.build", "all"], cwd=dest, env=env, check=True)
+    built = subprocess.run([sys.executable, "-m", "casebook.build", "all"], cwd=dest, env=env)
+    if built.returncode:
+        print("[deidentified] the de-identified edition was not built (see above); nothing of it was published", file=sys.stderr)
+        raise SystemExit(built.returncode)
     if submission:
         call = "main()" if submission == "checked" else "write()"
         done = subprocess.run([sys.executable, "-c", f"from casebook import submission; submission.{call}"], cwd=dest, env=env)

@@ -24,7 +24,7 @@ from PIL import Image
 
 from casebook import dates, deidentify, facts, timeline
 from casebook.data import date_fields, load_case, schema
-from casebook.paths import BUILD, DATA, PUBLISHED_FIGURES
+from casebook.paths import BUILD, DATA, PUBLISHED_FIGURES, ROOT
 from outputs import EDITION, EDITION_EPOCH
 
 SYNTHETIC = Path(__file__).parent / "synthetic"
@@ -392,3 +392,66 @@ def test_the_scan_reads_each_kind_of_file(tmp_path):
     assert sorted(hits) == ["bundle.zip (member dates)", "bundle.zip!tables/table.csv", "figure.pdf", "figure.png", "page.html",
                             "report.docx"]
     assert kinds["PDF text and metadata"] == kinds["PNG metadata"] == kinds["Word text, properties, XML"] == 1
+
+
+# --- issue 25.4: what the edition cannot rewrite stops it ---------------------------------------------
+
+# The planted strings of the issue, each with the kind of date it is.
+PLANTED = {"Christmas 2022": "a season or holiday with a year", "8/3/23": "a numeric date with a two-digit year",
+           "Aug '23": "a month with an apostrophe year", "summer 2023": "a season or holiday with a year",
+           "2023年7月": "a date in another script", "the 21st": "an ordinal day", "Friday 21": "a weekday with a day number",
+           "five days after his 63rd birthday": "a birthday", "3rd of August 2023": "an ordinal day",
+           "seen on 12 March": "a month and day without a year", "on 03.08.23": "a numeric date with a two-digit year"}
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_a_date_the_edition_cannot_rewrite_is_named_where_it_was_typed(planted, edition_on, data_copy, tmp_path):
+    # In a free-text cell of the data ...
+    path = data_copy / "imaging.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    note = rows[0].index("note")
+    rows[2][note] = f"Seen again {planted}, as the patient recalls."
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    # ... and in a chapter's prose.
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "case.md").write_text(f"# Case\n\nHe was first seen {planted} by his doctor.\n", encoding="utf-8")
+    deidentified = deidentify.package(data_copy, tmp_path / "deidentified-data")
+    for chapter in chapters.glob("*.md"):
+        chapter.write_text(deidentify.text(chapter.read_text(encoding="utf-8")), encoding="utf-8")
+    left = deidentify.unrewritten(deidentified, chapters)
+    kind = PLANTED[planted]
+    assert [p for p in left if p.startswith("data/imaging.csv, row 3, column 'note': " + kind)], left
+    assert [p for p in left if p.startswith("chapters/case.md, line 3: " + kind)], left
+    assert len(left) == 2, left
+
+
+def test_the_edition_as_committed_has_nothing_left_to_rewrite(edition_on, tmp_path):
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
+    for chapter in (tmp_path / "chapters").glob("*.md"):
+        chapter.write_text(deidentify.text(chapter.read_text(encoding="utf-8")), encoding="utf-8")
+    assert deidentify.unrewritten(deidentify.package(DATA, tmp_path / "data"), tmp_path / "chapters") == []
+
+
+def test_the_independent_finder_sees_what_the_patterns_do_not():
+    # datefinder (strict) reads a full date in a form none of the edition's patterns has.
+    assert ("a date (datefinder)", "2023.07.21") in deidentify.date_like("imaged 2023.07.21 at noon")
+
+
+@pytest.mark.slow
+def test_the_edition_build_stops_before_building_and_names_each_place(tmp_path):
+    from outputs import build, copy_sources
+
+    book = copy_sources(tmp_path / "book")
+    deidentify.switch_on(book / "manuscript.yaml")
+    path = book / "data" / "imaging.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("recurrence in the left thigh and groin; no other metastases",
+                                 "recurrence in the left thigh and groin first felt at Christmas 2022; no other metastases", 1),
+                    encoding="utf-8")
+    result = build(book)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("[book] the de-identified edition still holds 1 date(s) it cannot rewrite; nothing was built." in result.stderr)
+    assert "  - data/imaging.csv, row 2, column 'finding': a season or holiday with a year, 'Christmas 2022'" in result.stderr
+    assert not (book / "_build" / "html").exists() and not (book / "_build" / "pdf").exists()
