@@ -94,10 +94,13 @@ lint: venv ## Check the code with ruff (pinned; rules in pyproject.toml)
 bench: venv tex ## Time the author's loop (nothing changed, a sentence, a data value, clean) on a copy: _build/bench.csv
 	$(PY) -m casebook.bench
 
+bench-size: venv tex ## Time validation and a build as the tables grow, up to the largest the book supports
+	$(PY) -m casebook.bench --size
+
 check: venv lint ## Fast lane: the tests that need no build (unit, property, data validation)
 	$(PY) -m pytest -q -n auto -m "not book and not browser and not slow"
 
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book deidentified submission test lint check bench clean
+.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book deidentified submission test lint check bench bench-size clean

@@ -90,17 +90,46 @@ def scenarios(root: Path, with_tests: bool) -> dict:
     return out
 
 
+SIZES = (10, 500, 2_000)  # rows added to measurements.csv; the last is casebook.data.MAX_ROWS
+
+
+def grow(root: Path, rows: int) -> None:
+    """measurements.csv with `rows` more records (copies of a real one under new ids): a larger case."""
+    path = root / "data" / "measurements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    extra = [first.replace(first.split(",", 1)[0], f"m_bench_{i}", 1) for i in range(rows)]
+    path.write_text("\n".join([header, *[ln for ln in lines[1:] if not ln.startswith("m_bench_")], *extra]) + "\n", encoding="utf-8")
+
+
+def sizes(root: Path) -> list[dict]:
+    """Validation, the chapters' computation and a whole build at each size of SIZES (one run each)."""
+    rows = []
+    for n in SIZES:
+        grow(root, n)
+        times = {"validate data/": _run(root, "-c", "from casebook.data import validate; assert validate() == []"),
+                 "compute floor": compute_floor(root), "make book": build(root)}
+        for step, seconds in times.items():
+            print(f"[bench] {n:,} extra rows in measurements.csv, {step}: {seconds:.1f} s", flush=True)
+            rows.append({"scenario": f"{step}, {n:,} extra rows", "runs": 1, "median_s": round(seconds, 1),
+                         "min_s": round(seconds, 1), "max_s": round(seconds, 1), "cores": os.cpu_count()})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (default 3)")
     parser.add_argument("--with-tests", action="store_true", help="also time the whole test suite (minutes)")
+    parser.add_argument("--size", action="store_true", help="time validation and a build as the tables grow (SIZES)")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
         root = copy_repository(Path(tmp) / "book")
         print(f"[bench] copy in {root}; first build to warm up ...", flush=True)
         build(root)
-        for name, run in scenarios(root, args.with_tests).items():
+        if args.size:
+            rows = sizes(root)
+        for name, run in ({} if args.size else scenarios(root, args.with_tests)).items():
             repeat = 1 if name.startswith("make test") else args.repeat
             times = []
             for i in range(repeat):

@@ -132,6 +132,8 @@ def validate(folder: Path = DATA) -> list[Problem]:
 
 
 README = "README.md"
+# The largest table the book is measured with (`make bench-size`, casebook.bench): one patient's record has tens.
+MAX_ROWS = 2_000
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
 
 
@@ -285,6 +287,10 @@ def _csv_rows(folder: Path, resource: dict) -> tuple[list[list[str]] | None, lis
         rows.pop()
     if not rows:
         return None, [Problem(name, None, None, None, "a header row and data; the file has only empty rows")]
+    if len(rows) - 1 > MAX_ROWS:
+        return None, [Problem(name, None, None, None, f"at most {MAX_ROWS:,} records in a table (this one has {len(rows) - 1:,}): "
+                              "the book is made and measured for one patient's record (make bench-size); "
+                              "keep one row per scan, procedure, measurement or treatment")]
     header = rows[0]
     expected = [f["name"] for f in resource["schema"]["fields"]]
     for mark, words in ((";", "semicolons (;)"), ("\t", "tabs")):

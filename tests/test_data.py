@@ -329,3 +329,20 @@ def test_hidden_system_files_are_neither_refused_nor_shipped(data_copy, tmp_path
         names = sorted(z.namelist())
     # Exactly the committed data/ (which the other test keeps free of strays); not the system's file.
     assert names == sorted(f"data/{p.name}" for p in DATA.iterdir() if not p.name.startswith("."))
+
+
+# --- issue 25.12: the size the book supports --------------------------------------------------------
+
+def test_a_table_past_the_supported_size_gets_a_plain_message(data_copy):
+    from casebook.data import MAX_ROWS
+
+    path = data_copy / "measurements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    extra = [lines[1].replace(lines[1].split(",", 1)[0], f"m_extra_{i}", 1) for i in range(MAX_ROWS + 1 - (len(lines) - 1))]
+    path.write_text("\n".join(lines + extra) + "\n", encoding="utf-8")
+    problems = [str(p) for p in validate(data_copy)]
+    assert problems == [f"measurements.csv: expected at most {MAX_ROWS:,} records in a table (this one has {MAX_ROWS + 1:,}): "
+                        "the book is made and measured for one patient's record (make bench-size); keep one row per scan, "
+                        "procedure, measurement or treatment"]
+    path.write_text("\n".join(lines + extra[:-1]) + "\n", encoding="utf-8")  # at the limit: read and checked as usual
+    assert not [p for p in validate(data_copy) if "records in a table" in str(p)]
