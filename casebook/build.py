@@ -349,14 +349,14 @@ def report_journal(target: str) -> None:
 
 def check_chapters() -> None:
     """Stop before anything is built when _toc.yml and the chapter files disagree, a table is malformed, a shown
-    glue key has no cell to glue it, or a sentence's premise no longer holds (casebook.claims)."""
-    from casebook import claims, lint, manuscript
+    glue key has no cell to glue it, or a sentence's premise no longer holds (casebook.premises)."""
+    from casebook import lint, manuscript, premises
     from casebook.data import load_case
 
     case = load_case(DATA)
     problems = lint.toc_entries_without_file(ROOT) + lint.chapters_outside_toc(ROOT) + lint.malformed_tables(ROOT)
     problems += lint.glue_problems(ROOT, lint.glue_calls(case, manuscript.load()))
-    problems += claims.problems(case, ROOT)  # sentences whose premise the data no longer meet
+    problems += premises.problems(case, ROOT)  # sentences whose premise the data no longer meet
     if problems:
         print(f"[book] {len(problems)} problem(s) in the chapters; nothing was built:", file=sys.stderr)
         for p in problems:

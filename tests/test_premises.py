@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from casebook import claims
+from casebook import premises
 from casebook.data import load_case
 from casebook.paths import ROOT
 
 
 def test_every_claim_is_in_its_chapter_and_holds_on_the_committed_data(case):
-    for claim in claims.CLAIMS:
+    for claim in premises.PREMISES:
         assert claim.words in (ROOT / claim.chapter).read_text(encoding="utf-8"), claim.words
-    assert claims.problems(case) == []
+    assert premises.problems(case) == []
 
 
 def edit(folder, file, old, new):
@@ -58,8 +58,8 @@ def test_a_data_edit_that_breaks_a_premise_names_the_sentence(flip, data_copy):
         text = (data_copy / file).read_text(encoding="utf-8")
         (data_copy / file).write_text(text.replace(old, new), encoding="utf-8")
         assert old not in (data_copy / file).read_text(encoding="utf-8")
-    found = claims.problems(load_case(data_copy))
-    said = {c.words for c in claims.CLAIMS if any(f"'{c.words}' holds only if" in p for p in found)}
+    found = premises.problems(load_case(data_copy))
+    said = {c.words for c in premises.PREMISES if any(f"'{c.words}' holds only if" in p for p in found)}
     assert said == flipped, found
     for problem in found:
         assert problem.startswith("chapters/") and ", line " in problem and "the data give" in problem
@@ -69,7 +69,7 @@ def test_the_message_names_line_premise_and_value(data_copy):
     edit(data_copy, "radiotherapy.csv", LXRT + "10,5,2,", LXRT + "12,5,2.4,")
     text = (ROOT / "chapters" / "assessment-intervention-outcome.md").read_text(encoding="utf-8")
     line = text[: text.index("equals its physical dose")].count("\n") + 1
-    [problem] = [p for p in claims.problems(load_case(data_copy)) if "equals its physical dose" in p]
+    [problem] = [p for p in premises.problems(load_case(data_copy)) if "equals its physical dose" in p]
     assert problem == (f"chapters/assessment-intervention-outcome.md, line {line}: 'equals its physical dose whatever α/β is "
                        "assumed' holds only if the low-dose course is given at 2 Gy per fraction (EQD2 = physical dose only "
                        "then); the data give 2.4 Gy per fraction (data/radiotherapy.csv, lxrt). Rewrite the sentence, or correct the data")

@@ -5,7 +5,7 @@ a sentence (by words it contains in its chapter) and the premise it rests on; wh
 breaks the premise, the build stops and names the sentence, the premise and the value, so the
 authors rewrite one or the other. Found by reading every main-text sentence next to a glued number
 for comparisons and conclusions (equals, exceeds, ranges from ... to, at the upper end, only,
-complete, low-dose): see tests/test_claims.py, which flips each with a data edit.
+complete, low-dose): see tests/test_premises.py, which flips each with a data edit.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _total_at_upper_end(case):
     return _upper_end(rt.total_dose_gy, *d["total_dose_gy"]), f"{rt.total_dose_gy:g} Gy in {d['total_dose_gy']}"
 
 
-CLAIMS = [
+PREMISES = [
     Claim("chapters/assessment-intervention-outcome.md", "equals its physical dose whatever α/β is assumed",
           "the low-dose course is given at 2 Gy per fraction (EQD2 = physical dose only then)", _eqd2_is_physical),
     Claim("chapters/assessment-intervention-outcome.md", "whereas that of the stereotactic course ranges from",
@@ -102,7 +102,7 @@ CLAIMS = [
 def problems(case: Case, root: Path = ROOT) -> list[str]:
     """Each claim whose sentence is in its chapter and whose premise the data no longer meet."""
     out = []
-    for claim in CLAIMS:
+    for claim in PREMISES:
         path = Path(root) / claim.chapter
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if claim.words not in text:
