@@ -128,7 +128,8 @@ def figures_as_png(section: Tag, folder: Path = FIGURES) -> None:
             raise WordError(f"{png} is missing: the website build writes it")
         caption = figure.find("figcaption")
         new = soup.new_tag("figure")
-        new.append(soup.new_tag("img", src=str(png), alt=figure.find("img").get("alt", "") if figure.find("img") else ""))
+        # By name, found on pandoc's resource path: the Word file names no folder of the machine that made it.
+        new.append(soup.new_tag("img", src=png.name, alt=figure.find("img").get("alt", "") if figure.find("img") else ""))
         text = soup.new_tag("figcaption")
         for child in list((caption.find("p") or caption).children):
             text.append(child)
@@ -251,8 +252,9 @@ def reference_docx(line_numbers: bool) -> bytes:
     return out.getvalue()
 
 
-def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = None) -> None:
-    """HTML to .docx with pandoc; dest is replaced only when pandoc succeeded."""
+def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = None, images: Path = FIGURES) -> None:
+    """HTML to .docx with pandoc (images: the folder of the figures the HTML names); dest is replaced only when
+    pandoc succeeded."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".docx.new")
     # SOURCE_DATE_EPOCH: pandoc dates the file by it, so the same sources give the same bytes.
@@ -262,7 +264,7 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
         reference.write_bytes(reference_docx(line_numbers))
         # --fail-if-warnings: a warning (an image pandoc cannot read, say) fails the step, as Sphinx's -W does.
         result = children.run([pandoc(), "--from", "html", "--to", "docx", "--reference-doc", str(reference), "--fail-if-warnings",
-                               "--output", str(tmp)], input=source, env=env)
+                               "--resource-path", str(images), "--output", str(tmp)], input=source, env=env)
     if result.returncode != 0 or not tmp.exists():
         tmp.unlink(missing_ok=True)
         raise WordError(f"pandoc failed (exit {result.returncode}): {result.stderr.strip()}")
@@ -272,5 +274,5 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
 def write(dest: Path = DOCX, folder: Path = HTML, epoch: str | None = None, figures_folder: Path = FIGURES) -> Path:
     """Build the Word manuscript from the published website."""
     meta = manuscript.load()
-    convert(document(meta, folder, figures_folder), dest, bool(meta.get("line_numbers", True)), epoch)
+    convert(document(meta, folder, figures_folder), dest, bool(meta.get("line_numbers", True)), epoch, figures_folder)
     return dest

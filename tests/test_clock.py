@@ -119,6 +119,8 @@ def test_the_word_file_has_no_member_dated_by_the_build(built_book):
     with zipfile.ZipFile(built_book / "_build" / "docx" / "case-report.docx") as z:
         dates = {i.date_time[:3] for i in z.infolist()}
         core = z.read("docProps/core.xml").decode("utf-8")
+        body = z.read("word/document.xml").decode("utf-8")
+    assert str(built_book) not in body and "/_build/" not in body  # no folder of the machine that built it
     today = dt.datetime.now(dt.timezone.utc).date()
     assert (today.year, today.month, today.day) not in dates
     assert f"{EDITION:%Y-%m-%dT%H:%M:%S}Z" in core and today.isoformat() not in core
