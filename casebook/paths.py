@@ -34,3 +34,4 @@ CARE_CSV = BUILD / "care-checklist.csv"
 NUMBERS = WORK / "numbers.json"  # label -> "Figure 2", "Supplementary Table S1": the numbers the book shows
 DOCX = BUILD / "docx" / "case-report.docx"
 DATA_ZIP = BUILD / "downloads" / "case-data.zip"  # the data package; the build writes it, the Data appendix links it
+PHENOPACKET = BUILD / "downloads" / "case.phenopacket.json"  # the case as a Phenopacket; written and linked as DATA_ZIP
