@@ -76,6 +76,9 @@ book: venv tex pandoc ## Set up, then build the website, the PDF and the Word fi
 deidentified: venv tex pandoc ## Build the de-identified edition (no calendar dates) into _build/deidentified/_build/
 	$(PY) -m casebook.deidentify
 
+jats: book ## Build, then write the manuscript as JATS XML and a MECA zip into _build/jats/
+	$(PY) -m casebook.jats
+
 submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
@@ -94,4 +97,4 @@ check: venv lint ## Fast lane: the tests that need no build (unit, property, dat
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv citation tex pandoc test-deps html pdf docx book deidentified submission test lint check bench clean
+.PHONY: help venv citation tex pandoc test-deps html pdf docx book jats deidentified submission test lint check bench clean
