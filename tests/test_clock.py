@@ -7,6 +7,7 @@ before any day these tests run, so an output dated by the build's clock fails he
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -96,6 +97,10 @@ def test_every_output_is_dated_by_the_commit_not_by_the_build(built_book):
     assert len(stamped) >= 2, "the website's figures (matplotlib SVGs) carry a date"
     for path, when in stamped:
         seen[f"{path.relative_to(out)} dc:date"] = dt.datetime.fromisoformat(when)
+    # the Phenopacket's meta_data.created (written by the build, not by the chapter's cached cell)
+    for path in [out / "downloads" / "case.phenopacket.json", *(out / "html").rglob("case.phenopacket.json")]:
+        created = json.loads(path.read_text(encoding="utf-8"))["metaData"]["created"]
+        seen[f"{path.relative_to(out)} created"] = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
     with zipfile.ZipFile(out / "html" / "case-data.zip") as z:
         # The zip format keeps even seconds and no time zone.
         members = {dt.datetime(*i.date_time, tzinfo=dt.timezone.utc) for i in z.infolist()}
