@@ -4,8 +4,6 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-TOOLS := .venv-tools
-TOOLS_STAMP := $(TOOLS)/.installed
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
 DOCX_PACKAGES := pandoc
 TEST_PACKAGES := chromium poppler-utils
@@ -46,17 +44,9 @@ venv: $(STAMP) ## Create .venv with the pinned requirements (or point a copied o
 	  echo "$(CURDIR)" > $(STAMP) && echo "[setup] $(VENV) now runs this folder's casebook/"; \
 	fi
 
-# Checkers that cannot share .venv (tools/requirements.txt says why).
-$(TOOLS_STAMP): tools/requirements.txt
-	@echo "[setup] creating $(TOOLS) with cffconvert ..."
-	test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r tools/requirements.txt
-	touch $@
-
-tools: $(TOOLS_STAMP) ## Create .venv-tools with cffconvert (pinned)
-
-citation: venv ## Write CITATION.cff from manuscript.yaml and html_baseurl
+citation: venv ## Write CITATION.cff and .zenodo.json from manuscript.yaml and html_baseurl
 	$(PY) -m casebook.edition cff > CITATION.cff
+	$(PY) -m casebook.edition zenodo > .zenodo.json
 
 tex: ## Install TeX from Debian's packages if missing
 	$(call debian,$(TEX_PACKAGES))
@@ -82,10 +72,13 @@ book: venv tex pandoc ## Set up, then build the website, the PDF and the Word fi
 deidentified: venv tex pandoc ## Build the de-identified edition (no calendar dates) into _build/deidentified/_build/
 	$(PY) -m casebook.deidentify
 
+jats: book ## Build, then write the manuscript as JATS XML and a MECA zip into _build/jats/
+	$(PY) -m casebook.jats
+
 submission: book ## Build; if the journal profile is met, write _build/submission/case-report-submission.zip
 	$(PY) -m casebook.submission
 
-test: book test-deps tools lint ## Build, lint, then run every test
+test: book test-deps lint ## Build, lint, then run every test
 	CASEBOOK_TEST_ALL=1 $(PY) -m pytest  # a test whose prerequisite is missing fails here (tests/conftest.py)
 
 lint: venv ## Check the code with ruff (pinned; rules in pyproject.toml)
@@ -103,4 +96,4 @@ check: venv lint ## Fast lane: the tests that need no build (unit, property, dat
 clean: ## Remove every build output (keeps .venv)
 	rm -rf _build
 
-.PHONY: help venv tools citation tex pandoc test-deps html pdf docx book deidentified submission test lint check bench bench-size clean
+.PHONY: help venv citation tex pandoc test-deps html pdf docx book jats deidentified submission test lint check bench bench-size clean

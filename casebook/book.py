@@ -18,8 +18,7 @@ from myst_nb import glue
 
 from casebook import artefacts
 from casebook.data import load_case
-from casebook.paths import BUILD, DATA, DATA_ZIP, FIGURES, ROOT
-from casebook.transaction import write_file
+from casebook.paths import DATA, DATA_ZIP, FIGURES, PHENOPACKET, ROOT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,17 +97,16 @@ def glue_data_files(folder=DATA) -> None:
 
 
 def glue_phenopacket(folder=DATA) -> None:
-    """Write the case's Phenopacket to _build/downloads/case.phenopacket.json (de-identified in that
-    edition) and glue its download link with the count of each element ('phenopacket_file') and what it
-    leaves out ('phenopacket_notes'). Its table of terms is a table of the registry
-    (glue_table("table-phenopacket-terms"))."""
+    """Glue the download link of the case's Phenopacket (de-identified in that edition) with the count of
+    each element ('phenopacket_file') and what it leaves out ('phenopacket_notes'). The build writes the file
+    (casebook.build.write_phenopacket), dated by the edition, before Sphinx starts: this cell may be cached.
+    Its table of terms is a table of the registry (glue_table("table-phenopacket-terms"))."""
     from casebook import phenopacket
 
     case = load_case(folder)
     edition = phenopacket.edition(case)
     packet = phenopacket.build(case, **edition)
-    path = BUILD / "downloads" / "case.phenopacket.json"
-    write_file(path, phenopacket.to_json(packet))
+    path = PHENOPACKET
     held = "; ".join(f"{name.replace('_', ' ')}: {n}" for name, n in phenopacket.counts(packet).items()
                      if name not in ("id", "subject", "meta_data"))
     link = f"- {{download}}`{path.name} <{os.path.relpath(path, ROOT / 'chapters')}>` ({escape(held)})"

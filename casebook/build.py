@@ -213,6 +213,15 @@ def write_data_zip() -> None:
     package_zip(deidentify.data_folder(DATA), DATA_ZIP, clock.zip_time(ROOT))
 
 
+def write_phenopacket() -> None:
+    """The Phenopacket, dated by the edition (meta_data.created), written here for the reason write_data_zip is."""
+    from casebook import phenopacket
+    from casebook.data import load_case
+    from casebook.paths import PHENOPACKET
+
+    phenopacket.write(PHENOPACKET, load_case(DATA))
+
+
 def stage_html(pdf_made: Path | None) -> None:
     """The website as this build made it, with its downloads and the checklist."""
     from casebook.submission import ZIP as SUBMISSION_ZIP
@@ -385,6 +394,7 @@ def build(target: str, force: bool = False) -> None:
         for path in PUBLISHED_FIGURES.glob("*"):
             shutil.copyfile(path, FIGURES_WORK / path.name)
     write_data_zip()
+    write_phenopacket()
     pdf_made = None
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
     if target in ("pdf", "all"):

@@ -5,6 +5,7 @@ from one setting in _config.yml, `html_baseurl`, the address the website is publ
 version and date are those of the last commit (as the PDF's).
 
     python -m casebook.edition cff            # print CITATION.cff (make citation writes it)
+    python -m casebook.edition zenodo         # print .zenodo.json (make citation writes it too)
     python -m casebook.edition check-baseurl URL   # exit 1 unless html_baseurl is URL (the deploy job)
 """
 
@@ -18,7 +19,7 @@ import sys
 
 import yaml
 
-from casebook import clock, manuscript
+from casebook import clock, identifiers, manuscript
 from casebook.paths import ROOT
 
 CONFIG = ROOT / "_config.yml"
@@ -28,6 +29,7 @@ PDF_NAME = "case-report.pdf"
 SUPPLEMENT_NAME = "supplementary.pdf"
 DOCX_NAME = "case-report.docx"
 DATA_ZIP = "case-data.zip"
+PHENOPACKET_NAME = "case.phenopacket.json"
 BUNDLE_NAME = "case-report-submission.zip"
 CODE_LICENSE = "MIT"
 
@@ -88,41 +90,75 @@ def bibtex(meta: dict, version: str, date: dt.date, url: str) -> str:
     ])
 
 
-def head_tags(meta: dict, version: str, date: dt.date, site: str, page_url: str, page_title: str) -> str:
-    """Citation metadata for a page's <head>: Highwire citation_* tags, OpenGraph tags and
-    schema.org ScholarlyArticle JSON-LD, all describing this edition.
+def release_date(meta: dict) -> dt.date | None:
+    """The edition's release date (manuscript.yaml `release_date`), set once when an edition is released: the
+    publication date indexers are given. Unlike the commit's date it does not move with every commit; empty
+    until the first release, and then no publication date is given at all."""
+    value = meta.get("release_date") or ""
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
+def person(author: dict, meta: dict) -> dict:
+    """An author as schema.org's Person: the ORCID iD as @id, the affiliations with their ROR IDs."""
+    out: dict = {"@type": "Person", "name": author["name"]}
+    if author.get("orcid"):
+        out["@id"] = identifiers.orcid_url(author["orcid"])
+        out["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": author["orcid"]}
+    affiliations = meta.get("affiliations") or []
+    orgs = []
+    for number in author.get("affiliations") or []:
+        if 1 <= number <= len(affiliations):
+            item = affiliations[number - 1]
+            org = {"@type": "Organization", "name": identifiers.affiliation_name(item)}
+            if identifiers.affiliation_ror(item):
+                org["@id"] = identifiers.ror_url(identifiers.affiliation_ror(item))
+            orgs.append(org)
+    if orgs:
+        out["affiliation"] = orgs
+    return out
+
+
+def head_tags(meta: dict, version: str, date: dt.date, site: str) -> str:
+    """Citation metadata for the article's landing page <head> (only there: Google Scholar's inclusion
+    guidelines want one page per article): Highwire citation_* tags and schema.org MedicalScholarlyArticle
+    JSON-LD. OpenGraph, on every page, comes from sphinxext-opengraph (casebook.sphinxext.publish).
 
     The published report's DOI is not this edition's: it is given as what the edition is based
     on (citation_reference, isBasedOn), so no indexer takes this website for the journal's article.
     """
     e = html.escape
     report = meta["published_report"]
-    pdf = site + PDF_NAME
-    tags = [("name", "citation_title", meta["title"])]
-    tags += [("name", "citation_author", n) for n in author_names(meta)]
-    tags += [("name", "citation_publication_date", date.strftime("%Y/%m/%d")),
-             ("name", "citation_pdf_url", pdf),
-             ("name", "citation_keywords", "; ".join(meta.get("keywords") or [])),
-             ("name", "citation_reference", f"citation_title={report['title']}; citation_journal_title={report['journal']}; "
-                                            f"citation_publication_date={report['year']}; citation_doi={report['doi']}"),
-             ("name", "description", " ".join(meta["edition"].split())),
-             ("property", "og:type", "article"),
-             ("property", "og:title", page_title),
-             ("property", "og:site_name", meta["title"]),
-             ("property", "og:url", page_url),
-             ("property", "og:description", " ".join(meta["edition"].split())),
-             ("property", "og:locale", "en_GB")]
-    lines = [f'<meta {kind}="{e(key)}" content="{e(str(value))}" />' for kind, key, value in tags]
-    lines.append('<script type="application/ld+json">' + json.dumps(json_ld(meta, version, date, site), ensure_ascii=False)
-                 .replace("</", "<\\/") + "</script>")
+    released = release_date(meta)
+    tags = [("citation_title", meta["title"])]
+    tags += [("citation_author", a["name"]) for a in meta.get("authors") or []]
+    for a in meta.get("authors") or []:  # each author's ORCID iD right after the name, as Highwire pairs them
+        if a.get("orcid"):
+            tags.insert(tags.index(("citation_author", a["name"])) + 1, ("citation_author_orcid", identifiers.orcid_url(a["orcid"])))
+    if released:
+        tags.append(("citation_publication_date", released.strftime("%Y/%m/%d")))
+    tags += [("citation_pdf_url", site + PDF_NAME),
+             ("citation_abstract_html_url", site),
+             ("citation_language", "en"),
+             ("citation_keywords", "; ".join(meta.get("keywords") or [])),
+             ("citation_reference", f"citation_title={report['title']}; citation_journal_title={report['journal']}; "
+                                    f"citation_publication_date={report['year']}; citation_doi={report['doi']}")]
+    lines = [f'<meta name="{e(key)}" content="{e(str(value))}" />' for key, value in tags]
+    lines.append(_script(json_ld(meta, version, date, site)))
     return "\n".join(lines) + "\n"
 
 
+def _script(data: dict) -> str:
+    return '<script type="application/ld+json">' + json.dumps(data, ensure_ascii=False).replace("</", "<\\/") + "</script>"
+
+
 def json_ld(meta: dict, version: str, date: dt.date, site: str) -> dict:
+    """The edition as schema.org MedicalScholarlyArticle (a case report); dateModified is the commit's,
+    datePublished the release's."""
     report = meta["published_report"]
     data = {
         "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
+        "@type": "MedicalScholarlyArticle",
+        "publicationType": "Case Reports",
         "@id": site,
         "url": site,
         "headline": meta["title"],
@@ -130,7 +166,7 @@ def json_ld(meta: dict, version: str, date: dt.date, site: str) -> dict:
         "description": " ".join(meta["edition"].split()),
         "inLanguage": "en-GB",
         "version": version,
-        "datePublished": date.isoformat(),
+        "dateModified": date.isoformat(),
         "keywords": meta.get("keywords") or [],
         "license": meta["license"]["url"],
         "encoding": {"@type": "MediaObject", "contentUrl": site + PDF_NAME, "encodingFormat": "application/pdf"},
@@ -143,9 +179,39 @@ def json_ld(meta: dict, version: str, date: dt.date, site: str) -> dict:
             "isPartOf": {"@type": "Periodical", "name": report["journal"]},
         },
     }
-    names = author_names(meta)
-    if names:  # no names are known yet: the placeholder is for readers, not for indexers
-        data["author"] = [{"@type": "Person", "name": n} for n in names]
+    if release_date(meta):
+        data["datePublished"] = release_date(meta).isoformat()
+    authors = meta.get("authors") or []
+    if authors:  # no names are known yet: the placeholder is for readers, not for indexers
+        data["author"] = [person(a, meta) for a in authors]
+    return data
+
+
+def dataset_json_ld(meta: dict, site: str, page_url: str, description: str) -> dict:
+    """The data package as schema.org Dataset, for the Data page: what dataset search engines read.
+    description: the data package's own (data/datapackage.json)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": page_url,
+        "url": page_url,
+        "name": f"{meta['title']}: case data",
+        "description": description,
+        "license": meta["license"]["url"],
+        "isBasedOn": doi_url(meta),
+        "keywords": meta.get("keywords") or [],
+        "isAccessibleForFree": True,
+        "distribution": [
+            {"@type": "DataDownload", "name": "The data package (CSV and YAML with a Frictionless schema)",
+             "contentUrl": site + DATA_ZIP, "encodingFormat": "application/zip"},
+            {"@type": "DataDownload", "name": "The case as a GA4GH Phenopacket (schema v2)",
+             "contentUrl": site + PHENOPACKET_NAME, "encodingFormat": "application/json"},
+        ],
+    }
+    authors = meta.get("authors") or []
+    # creator: the authors once known; until then no name is invented
+    if authors:
+        data["creator"] = [person(a, meta) for a in authors]
     return data
 
 
@@ -154,7 +220,11 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
     downloads: which optional files exist in the built website (the Word file, the submission bundle)."""
     e = html.escape
     report = meta["published_report"]
-    affiliations = meta.get("affiliations") or []
+    affiliations = [identifiers.affiliation_name(a) + (f" (ROR {identifiers.ror_url(identifiers.affiliation_ror(a))})"
+                                                       if identifiers.affiliation_ror(a) else "")
+                    for a in meta.get("affiliations") or []]
+    orcids = "; ".join(f'{e(a["name"])} <a href="{e(identifiers.orcid_url(a["orcid"]))}">{e(identifiers.orcid_url(a["orcid"]))}</a>'
+                       for a in meta.get("authors") or [] if a.get("orcid"))
     items = [
         (f"{to_root}{PDF_NAME}", "The manuscript (PDF)", True),
         (f"{to_root}{DOCX_NAME}", "The manuscript as a Word file", downloads.get(DOCX_NAME, False)),
@@ -171,6 +241,7 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <h1>{e(meta['title'])}</h1>
 <p class="edition-authors"><strong>Authors:</strong> {e(authors_text(meta))}</p>
 <p class="edition-affiliations"><strong>Affiliations:</strong> {e('; '.join(affiliations) or manuscript.TBC)}</p>
+{f'<p class="edition-orcid"><strong>ORCID iDs:</strong> {orcids}</p>' if orcids else ''}
 <p class="edition-version"><strong>Version</strong> {e(version)} of
 <time datetime="{date.isoformat()}">{date.strftime('%-d %B %Y')}</time></p>
 <p class="edition-doi"><strong>Published report:</strong> {e(report['journal'])}, {report['year']},
@@ -188,22 +259,58 @@ The code that builds this edition: {CODE_LICENSE} licence (the repository's <cod
 """
 
 
+def _cff_person(author: dict, meta: dict) -> dict:
+    """A CFF person when manuscript.yaml gives the name in its parts (given_names, family_names), else an entity
+    with the name as written (CFF's person has no one-piece name, and an entity no affiliation)."""
+    if not (author.get("given_names") and author.get("family_names")):
+        out = {"name": author["name"]}
+    else:
+        out = {"given-names": author["given_names"], "family-names": author["family_names"]}
+        affiliations = meta.get("affiliations") or []
+        names = [identifiers.affiliation_name(affiliations[n - 1]) for n in author.get("affiliations") or []
+                 if 1 <= n <= len(affiliations)]
+        if names:  # CFF 1.2 has one affiliation text and no field for a ROR ID
+            out["affiliation"] = "; ".join(names)
+    if author.get("orcid"):
+        out["orcid"] = identifiers.orcid_url(author["orcid"])
+    if author.get("email"):
+        out["email"] = author["email"]
+    return out
+
+
 def cff(meta: dict, url: str) -> str:
-    """CITATION.cff for this edition. No version or date: the file is committed, and a commit cannot
-    name itself; the website and the How-to-cite block give both."""
+    """CITATION.cff for the repository: its code under MIT (the file's own type, software), and the article
+    it builds, this edition under CC BY 4.0, as the preferred citation; the published report as a reference.
+    No version or date of the commit: the file is committed, and a commit cannot name itself; the release
+    date once manuscript.yaml gives it."""
     report = meta["published_report"]
     # CFF requires at least one author: the names, or the placeholder as an entity.
-    authors = [{"name": n} for n in author_names(meta)] or [{"name": manuscript.TBC}]
+    authors = [_cff_person(a, meta) for a in meta.get("authors") or []] or [{"name": manuscript.TBC}]
+    article = {
+        "type": "article",
+        "title": meta["title"],
+        "authors": [dict(a) for a in authors],  # copies: no YAML anchors in the file
+        "abstract": " ".join(meta["edition"].split()),
+        "keywords": list(meta.get("keywords") or []),
+        "license": meta["license"]["id"],
+        "url": url,
+        "medium": "online",
+        "notes": f"A reproducible edition of a case report published in {report['journal']} ({report['year']}), "
+                 f"doi:{report['doi']}",
+    }
+    if release_date(meta):
+        article["date-released"] = release_date(meta).isoformat()
     data = {
         "cff-version": "1.2.0",
         "message": "If you use this edition, please cite it as below, and the published case report it restates.",
         "type": "software",
-        "title": meta["title"],
+        "title": f"{meta['title']}: the code and data that build the reproducible edition",
         "authors": authors,
         "abstract": " ".join(meta["edition"].split()),
         "keywords": list(meta.get("keywords") or []),
-        "license": [meta["license"]["id"], CODE_LICENSE],
+        "license": CODE_LICENSE,
         "url": url,
+        "preferred-citation": article,
         "references": [{
             "type": "article",
             "title": report["title"],
@@ -213,14 +320,58 @@ def cff(meta: dict, url: str) -> str:
             "doi": str(report["doi"]),
         }],
     }
+    if release_date(meta):
+        data["date-released"] = release_date(meta).isoformat()
     head = "# Generated from manuscript.yaml and _config.yml by `make citation`; tests/test_publish.py checks it.\n"
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def zenodo(meta: dict, url: str) -> str:
+    """.zenodo.json: what Zenodo's GitHub integration gives the DOI of a release (its deposit metadata):
+    the edition as a publication (an article) under CC BY 4.0, the code's MIT licence in the notes, the
+    creators with ORCID iDs and affiliations, and the published report it is derived from."""
+    report = meta["published_report"]
+    affiliations = meta.get("affiliations") or []
+    creators = []
+    for author in meta.get("authors") or []:
+        parts = author.get("family_names"), author.get("given_names")
+        creator = {"name": f"{parts[0]}, {parts[1]}" if all(parts) else author["name"]}  # Zenodo's "Family, Given"
+        names = [identifiers.affiliation_name(affiliations[n - 1]) for n in author.get("affiliations") or []
+                 if 1 <= n <= len(affiliations)]
+        if names:
+            creator["affiliation"] = "; ".join(names)
+        if author.get("orcid"):
+            creator["orcid"] = author["orcid"]
+        creators.append(creator)
+    data = {
+        "upload_type": "publication",
+        "publication_type": "article",
+        "title": meta["title"],
+        "description": " ".join(meta["edition"].split()),
+        "creators": creators or [{"name": manuscript.TBC}],
+        "access_right": "open",
+        "license": meta["license"]["id"].lower(),
+        "keywords": list(meta.get("keywords") or []),
+        "language": "eng",
+        "notes": f"The code in the repository is under the {CODE_LICENSE} licence (LICENSE); the text, figures, "
+                 f"tables and data under {meta['license']['id']}. Website: {url}",
+        "related_identifiers": [
+            {"identifier": str(report["doi"]), "relation": "isDerivedFrom", "scheme": "doi",
+             "resource_type": "publication-article"},
+        ],
+    }
+    if release_date(meta):
+        data["publication_date"] = release_date(meta).isoformat()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["cff"]:
         sys.stdout.write(cff(manuscript.load(), base_url()))
+        return 0
+    if args[:1] == ["zenodo"]:
+        sys.stdout.write(zenodo(manuscript.load(), base_url()))
         return 0
     if args[:1] == ["check-baseurl"] and len(args) == 2:
         want = args[1] if args[1].endswith("/") else args[1] + "/"

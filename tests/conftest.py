@@ -113,13 +113,7 @@ def missing_prerequisite(item) -> str | None:
                 return f"needs the built book: {path.relative_to(ROOT)} is missing (run `make book`)"
     if item.get_closest_marker("browser") and not os.access(CHROMIUM, os.X_OK):
         return f"needs Chromium at {CHROMIUM} (run `make test-deps`)"
-    if item.get_closest_marker("tools") and not (ROOT / ".venv-tools" / "bin" / "cffconvert").exists():
-        return "needs cffconvert in .venv-tools (run `make tools`)"
     return None
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "tools: needs the checkers of .venv-tools (make tools)")
 
 
 def pytest_runtest_setup(item):

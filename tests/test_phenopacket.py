@@ -43,6 +43,14 @@ def ontology_classes(node) -> list[dict]:
     return []
 
 
+def about_the_patient(text: str) -> str:
+    """The packet's JSON without meta_data.created: the edition's date, no date about the patient (the
+    de-identified edition's scan allows it, tests/test_deidentified.py)."""
+    data = json.loads(text)
+    del data["metaData"]["created"]
+    return json.dumps(data)
+
+
 def copy_of(folder: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(folder, dest)
@@ -65,10 +73,51 @@ def test_a_field_the_schema_does_not_have_is_refused(packet):
         phenopacket.parse(json.dumps(data))
 
 
-def test_the_same_data_give_the_same_bytes_and_no_creation_time(case):
+def test_the_same_data_give_the_same_bytes_dated_by_the_edition(case, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")  # 2001-09-09T01:46:40Z
     first, second = phenopacket.to_json(phenopacket.build(case)), phenopacket.to_json(phenopacket.build(case))
     assert first == second and first.endswith("}\n")
-    assert "created\"" not in first and "createdBy" in first
+    assert json.loads(first)["metaData"]["created"] == "2001-09-09T01:46:40Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000086400")  # a new commit, a day later: only the date moves
+    third = phenopacket.to_json(phenopacket.build(case))
+    assert third != first and third.replace("2001-09-10T01:46:40Z", "2001-09-09T01:46:40Z") == first
+
+
+# --- the schema's required fields (phenopacket.schema.json, each rule naming its page of the documentation) ----
+
+def test_the_packet_has_every_field_the_schema_requires(case):
+    assert phenopacket.validate(phenopacket.to_json(phenopacket.build(case))) == []
+    assert phenopacket.validate(phenopacket.to_json(phenopacket.build(case, deidentified=True))) == []
+
+
+@pytest.mark.parametrize("path, field", [
+    (["metaData"], "created"), (["metaData", "resources", 0], "version"), (["measurements", 0], "assay"),
+    (["medicalActions", 6, "radiationTherapy"], "modality"), (["medicalActions", 2, "treatment", "doseIntervals", 0], "interval"),
+])
+def test_the_validator_finds_a_required_field_removed(as_json, path, field):
+    data = json.loads(json.dumps(as_json))
+    node = data
+    for key in path:
+        node = node[key]
+    del node[field]
+    found = phenopacket.validate(json.dumps(data))
+    assert found == [f"{'/'.join(map(str, path))}: '{field}' is a required property"]
+    phenopacket.parse(json.dumps(data))  # which the package itself accepts: protobuf has no required fields
+
+
+def test_every_rule_of_the_validator_names_its_page_of_the_schema_documentation():
+    schema = json.loads(phenopacket.SCHEMA.read_text(encoding="utf-8"))
+    for name, rule in schema["$defs"].items():
+        assert re.match(r"[a-z-]+\.rst: ", rule["$comment"]), name
+        for field in rule.get("required", []):
+            snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), field)
+            assert snake in rule["$comment"], (name, field)
+
+
+def test_every_medical_action_and_dose_interval_is_complete(packet):
+    intervals = [i for a in packet.medical_actions for i in a.treatment.dose_intervals]
+    assert intervals and all(i.HasField("interval") and i.HasField("schedule_frequency") for i in intervals)
+    assert all(a.radiation_therapy.modality.id == "NCIT:C104914" for a in packet.medical_actions if a.HasField("radiation_therapy"))
 
 
 # --- the project's own checks against data/ -------------------------------------------
@@ -76,23 +125,36 @@ def test_the_same_data_give_the_same_bytes_and_no_creation_time(case):
 def test_every_systemic_treatment_appears_once(case, packet):
     found = Counter((a.treatment.agent.label, a.treatment.dose_intervals[0].quantity.value if a.treatment.dose_intervals else None)
                     for a in packet.medical_actions if a.HasField("treatment"))
-    expected = Counter((r.agent, None if r.dose != r.dose else float(r.dose)) for r in case.systemic_therapy.itertuples())
+    # a dose only where the whole dose interval is known (the schema requires schedule and time interval with it)
+    expected = Counter((r.agent, 200.0 if r.course_id == "pembro_1" else None) for r in case.systemic_therapy.itertuples())
     assert found == expected and sum(found.values()) == len(case.systemic_therapy) == 5
+    said = " ".join(phenopacket.notes(case))
+    assert all(f"Treatment {c}: no dose interval (" in said for c in ("nivo_adj", "ipi_1", "ipi_2", "pembro_2"))
 
 
 def test_the_dose_unit_and_the_three_weekly_schedule_are_terms(packet):
     intervals = [a.treatment.dose_intervals[0] for a in packet.medical_actions if a.HasField("treatment") and a.treatment.dose_intervals]
     assert {i.quantity.unit.id for i in intervals} == {"UO:0000022"}
-    # the first ipilimumab and pembrolizumab courses every 3 weeks; nivolumab every 2 weeks has no checked term,
-    # the ipilimumab rechallenge no stated interval
-    assert sorted(i.schedule_frequency.id for i in intervals) == ["", "", "NCIT:C64535", "NCIT:C64535"]
+    # only the first pembrolizumab course has a dose, a checked schedule (every 3 weeks) and an end; nivolumab every
+    # 2 weeks has no checked term, the first ipilimumab course no end, the rechallenges no stated interval
+    assert [i.schedule_frequency.id for i in intervals] == ["NCIT:C64535"]
+    # from the month it started (November 2021) to the day it ended (13 June 2022)
+    assert (intervals[0].interval.start.ToJsonString(), intervals[0].interval.end.ToJsonString()) == \
+        ("2021-11-01T00:00:00Z", "2022-06-13T00:00:00Z")
+
+
+def test_a_month_only_end_closes_the_interval_at_the_end_of_the_month():
+    assert phenopacket._last_day("2024-02", "month") == "2024-02-29" and phenopacket._last_day("2023-04-13", "day") == "2023-04-13"
+    assert phenopacket._first_day("2021-11", "month") == "2021-11-01"
 
 
 def test_every_radiotherapy_course_appears_once_with_dose_fractions_and_site(case, packet):
     courses = [a.radiation_therapy for a in packet.medical_actions if a.HasField("radiation_therapy")]
     assert [(c.dosage, c.fractions) for c in courses] == [(int(r.total_dose_gy), int(r.fractions)) for r in case.radiotherapy.itertuples()]
     assert [c.body_site.label for c in courses] == ["pelvic region of trunk", "mesentery"]
-    assert all(not c.HasField("modality") for c in courses)  # the report does not name the beam
+    # the report names no beam: photon, inferred, and said (with a query for the authors)
+    assert [c.modality.label for c in courses] == ["Photon Beam Radiation Therapy"] * 2
+    assert sum("please confirm the beam" in n for n in phenopacket.notes(case)) == 2
 
 
 def test_every_procedure_is_one_biosample(case, packet):
@@ -103,14 +165,13 @@ def test_every_procedure_is_one_biosample(case, packet):
     assert biopsy.procedure.code.id == "NCIT:C15189" and biopsy.sampled_tissue.label == "inguinal lymph node"
 
 
-def test_braf_and_sequencing_results_are_measurements_of_their_biosample(case, packet):
-    by_id = {b.id: [m.description for m in b.measurements] for b in packet.biosamples}
+def test_braf_and_sequencing_results_are_in_the_description_of_their_biosample(case, packet):
+    by_id = {b.id: b for b in packet.biosamples}
     for r in case.procedures.itertuples():
-        expected = ([f"BRAF mutation status: {r.braf}"] if r.braf != "not reported" else []) + \
-                   ([f"next-generation sequencing: {r.ngs}"] if r.ngs != "not reported" else [])
-        assert by_id[r.procedure_id] == expected
-    negative = [m for b in packet.biosamples for m in b.measurements if m.description == "BRAF mutation status: negative"]
-    assert negative and all(m.value.ontology_class.label == "Negative Finding" for m in negative)
+        text = by_id[r.procedure_id].description
+        assert (f"BRAF mutation status: {r.braf}" in text) == (r.braf != "not reported")
+        assert (f"next-generation sequencing: {r.ngs}" in text) == (r.ngs != "not reported")
+        assert not by_id[r.procedure_id].measurements  # no checked assay term: a measurement would be invalid
 
 
 def test_every_lesion_size_appears_once_in_centimetres(case, packet):
@@ -119,16 +180,13 @@ def test_every_lesion_size_appears_once_in_centimetres(case, packet):
     for r in case.measurements.itertuples():
         match = [m for m in sizes if f"lesion {r.lesion_id} " in m.description and m.value.quantity.value == r.size_cm]
         assert len(match) == 1, r.measurement_id
-        assert match[0].value.quantity.unit.id == "UO:0000015"
+        assert match[0].value.quantity.unit.id == "UO:0000015" and match[0].assay.id == "LOINC:33728-7"
     assert any("2 to 3 cm" in m.description for m in sizes)  # the range of the mesenteric nodes
 
 
-def test_each_stated_response_appears_and_no_other(case, packet):
-    stated = [r for r in case.imaging.itertuples() if r.response != "not stated"]
-    found = [m.description for m in packet.measurements if m.description.startswith("response stated")]
-    assert len(found) == len(stated) == 4
-    for r, text in zip(stated, found):
-        assert text.endswith(f"{r.response}; finding: {r.finding}")
+def test_the_stated_responses_are_left_out_and_said(case, packet):
+    assert not [m for m in packet.measurements if "response" in m.description]
+    assert any(n.startswith("Responses: the 4 responses the report states") for n in phenopacket.notes(case))
 
 
 def test_adverse_events_carry_their_grade_and_sit_on_the_course_they_are_attributed_to(case, packet):
@@ -170,9 +228,9 @@ def test_every_ontology_used_is_a_resource(as_json):
 
 def test_every_coding_table_points_at_a_listed_term():
     tables = [phenopacket.DIAGNOSIS, phenopacket.AGENT, phenopacket.UNIT, phenopacket.EVERY_WEEKS, phenopacket.LATERALITY,
-              phenopacket.SITE, phenopacket.TISSUE, phenopacket.PROCEDURE_KIND, phenopacket.BRAF_RESULT]
+              phenopacket.SITE, phenopacket.TISSUE, phenopacket.PROCEDURE_KIND, phenopacket.MODALITY]
     ids = {i for t in tables for i in t.values()} | {i for ids in phenopacket.ADVERSE_EVENT.values() for i in ids}
-    ids.add(phenopacket.SIZE_UNIT)
+    ids |= {phenopacket.SIZE_UNIT, phenopacket.SIZE_ASSAY}
     assert ids == set(phenopacket.TERMS)  # and no listed term is unused
     sources = {source for _, source in phenopacket.TERMS.values()}
     assert any("hp.obo" in s for s in sources) and any("uo.obo" in s for s in sources)
@@ -185,23 +243,25 @@ def test_only_dates_known_to_the_day_are_timestamps(case, packet):
     stamped = set(re.findall(r'"(\d{4}-\d{2}-\d{2})T00:00:00Z"', text))
     day_dates = {v for name, frame in case.tables.items() for col in frame.columns if col.endswith("precision")
                  for v, p in zip(frame[col.replace("_precision", "") if col != "date_precision" else "date"], frame[col]) if p == "day"}
-    assert stamped and stamped <= day_dates  # 2023-04-13, the bowel resection
+    # the dose interval of a course known to the month spans the whole months (pembro_1: November 2021 to 13 June 2022)
+    assert stamped and stamped <= day_dates | {"2021-11-01"}  # 2023-04-13, the bowel resection
     assert "July 2023" in text and "2023-07\"" not in text  # a month-only date in words, never a forced day
 
 
 def test_the_de_identified_packet_holds_no_calendar_date(case):
     normal = phenopacket.to_json(phenopacket.build(case))
     assert CALENDAR.search(normal)  # the pattern finds the dates of the normal packet
-    text = phenopacket.to_json(phenopacket.build(case, deidentified=True))
+    text = about_the_patient(phenopacket.to_json(phenopacket.build(case, deidentified=True)))
     assert not CALENDAR.search(text), CALENDAR.search(text)
     assert "timestamp" not in text and "T00:00:00Z" not in text
     # June 2022 is month 16 after the excision of February 2021; April 2023 is month 26.
     assert "month 16 after diagnosis" in text and "date: month 26 after diagnosis" in text
-    phenopacket.parse(text)
+    phenopacket.parse(phenopacket.to_json(phenopacket.build(case, deidentified=True)))
 
 
 def test_relative_times_are_in_days_when_both_dates_have_the_day(case):
-    text = phenopacket.to_json(phenopacket.build(case, deidentified=True, reference=("2023-04-13", "day"), event="surgery"))
+    text = about_the_patient(phenopacket.to_json(phenopacket.build(case, deidentified=True, reference=("2023-04-13", "day"),
+                                                                   event="surgery")))
     # the sizes at the bowel resection are day 0; the PET/CT of July 2023 is known to the month only
     assert "pathology of surg_bowel, the day of surgery" in text and "PET/CT, month 3 after surgery" in text
     assert "resolved by itself; month 3 after surgery" in text and not CALENDAR.search(text)
@@ -229,8 +289,10 @@ def test_an_edit_to_a_dose_in_a_data_copy_changes_the_packet(tmp_path, case):
     edited = phenopacket.build(load_case(folder))
     assert phenopacket.to_json(edited) != phenopacket.to_json(phenopacket.build(case))
     assert [a.radiation_therapy.dosage for a in edited.medical_actions if a.HasField("radiation_therapy")] == [40, 15]
-    nivo = next(a.treatment for a in edited.medical_actions if a.treatment.agent.label == "nivolumab")
-    assert nivo.dose_intervals[0].quantity.value == 480
+    path.write_text(path.read_text().replace("pembro_1,pembrolizumab,combination then maintenance,200,",
+                                             "pembro_1,pembrolizumab,combination then maintenance,400,"))
+    pembro = next(a.treatment for a in phenopacket.build(load_case(folder)).medical_actions if a.treatment.dose_intervals)
+    assert pembro.dose_intervals[0].quantity.value == 400
 
 
 def test_a_value_with_no_checked_term_is_given_in_words_and_said(tmp_path):
@@ -252,6 +314,9 @@ def test_a_dose_that_is_not_a_whole_number_of_gray_is_left_out_and_said(tmp_path
     courses = [a.radiation_therapy for a in phenopacket.build(case).medical_actions if a.HasField("radiation_therapy")]
     assert [c.dosage for c in courses] == [40, 0] and courses[1].fractions == 5
     assert any("7.5 Gy is not a whole number" in n for n in phenopacket.notes(case))
+    # and the packet is then not valid, which the validator says
+    assert phenopacket.validate(phenopacket.to_json(phenopacket.build(case))) == \
+        ["medicalActions/6/radiationTherapy: 'dosage' is a required property"]
 
 
 # --- the built book ------------------------------------------------------------------------
@@ -264,34 +329,46 @@ def test_the_website_offers_the_packet_of_this_data(html_pages, case):
     assert "Supplementary Table S" in page.get_text() and "pedal digit 1" in page.get_text()
 
 
-def test_the_data_appendix_cell_writes_the_packet_and_glues_its_parts(tmp_path, monkeypatch, case):
+def test_the_data_appendix_cell_glues_the_link_and_the_notes(monkeypatch, case):
     from casebook import book
 
     glued = {}
-    monkeypatch.setattr(book, "BUILD", tmp_path)
     monkeypatch.setattr(book, "glue", lambda key, value, display: glued.setdefault(key, value))
     book.glue_phenopacket()
-    written = tmp_path / "downloads" / "case.phenopacket.json"
-    assert written.read_text(encoding="utf-8") == phenopacket.to_json(phenopacket.build(case))
     assert set(glued) == {"phenopacket_file", "phenopacket_notes"}  # the term table is glued by glue_table
     link = glued["phenopacket_file"].data.replace("\\", "")  # Markdown-escaped
     assert "case.phenopacket.json" in link and "biosamples: 4" in link and "medical actions: 7" in link
+
+
+def test_the_build_writes_the_packet_of_the_edition_and_a_new_commit_redates_it(tmp_path, monkeypatch, case):
+    """The build writes the file at every build (casebook.build.write_phenopacket), not the cached chapter: after a
+    new commit an incremental build gives the bytes a clean build gives; with nothing new the file is left alone."""
+    dest = tmp_path / "downloads" / "case.phenopacket.json"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    assert phenopacket.write(dest, case) and dest.read_text(encoding="utf-8") == phenopacket.to_json(phenopacket.build(case))
+    before = dest.stat().st_mtime_ns
+    assert not phenopacket.write(dest, case) and dest.stat().st_mtime_ns == before
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000086400")
+    assert phenopacket.write(dest, case)
+    assert dest.read_text(encoding="utf-8") == phenopacket.to_json(phenopacket.build(case))
+    assert json.loads(dest.read_text(encoding="utf-8"))["metaData"]["created"] == "2001-09-10T01:46:40Z"
 
 
 def test_the_de_identified_edition_writes_the_de_identified_packet(tmp_path, monkeypatch, case):
     from casebook import book
 
     glued = {}
-    monkeypatch.setattr(book, "BUILD", tmp_path)
     monkeypatch.setattr(book, "glue", lambda key, value, display: glued.setdefault(key, value))
+    dest = tmp_path / "case.phenopacket.json"
     deidentify.use({"enabled": True, "reference": "surg_toe.date", "reference_name": "diagnosis", "years": False})
     try:
         book.glue_phenopacket()  # the edition's setting, as manuscript.yaml would give it
+        phenopacket.write(dest, case)
     finally:
         deidentify.use(None)
-    text = (tmp_path / "downloads" / "case.phenopacket.json").read_text(encoding="utf-8")
+    text = dest.read_text(encoding="utf-8")
     expected = phenopacket.build(case, deidentified=True, reference=deidentify.reference_of(case, "surg_toe.date"))
-    assert text == phenopacket.to_json(expected) and not CALENDAR.search(text)
+    assert text == phenopacket.to_json(expected) and not CALENDAR.search(about_the_patient(text))
     assert "De-identified: no timestamp" in glued["phenopacket_notes"].data.replace("\\", "")
 
 

@@ -2,8 +2,11 @@
 
 # - The site's title, author and copyright come from manuscript.yaml (config-inited), so the
 #   title in the browser and the sidebar is the manuscript's.
-# - Every page's <head> gets citation metadata (Highwire, OpenGraph, schema.org JSON-LD); Sphinx
-#   adds the canonical link and sphinx-sitemap the sitemap, both from html_baseurl.
+# - Citation metadata where indexers want it: Highwire citation_* tags and MedicalScholarlyArticle
+#   JSON-LD on the article's landing page only (Google Scholar wants one page per article), Dataset
+#   JSON-LD on the Data page; OpenGraph on every page (sphinxext-opengraph: the page's own description,
+#   Figure 1 as the image, copied to figure-1.png); Sphinx adds the canonical link and sphinx-sitemap
+#   the sitemap, both from html_baseurl, each page with the edition's date as lastmod.
 # - The {edition-landing} directive marks where the landing block goes (the root page, above the
 #   abstract); the block is written at page-writing time, so version and date are always the last
 #   commit's. On that page the manuscript's title is the one <h1>; "Abstract" becomes an <h2>.
@@ -27,6 +30,9 @@ from casebook import edition, manuscript
 from casebook.paths import ROOT
 
 MARK = "<!-- edition-landing -->"
+DATA_PAGE = "chapters/data"  # the page that offers the data package and the Phenopacket
+OG_IMAGE = "figure-1.png"  # Figure 1, as the OpenGraph image of every page
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 class EditionLanding(SphinxDirective):
@@ -50,6 +56,13 @@ def _configure(app, config):
     # The sidebar shows the title from here, so the landing page's tab can show it once (no suffix).
     options["logo"] = {**(options.get("logo") or {}), "text": meta["title"]}
     config.html_theme_options = options
+    site = edition.base_url({"sphinx": {"config": {"html_baseurl": config.html_baseurl}}})
+    config.ogp_site_url = site
+    config.ogp_site_name = meta["title"]
+    config.ogp_type = "article"
+    config.ogp_image = site + OG_IMAGE
+    config.ogp_social_cards = {"enable": False}  # Figure 1 is the image; no generated cards (they need matplotlib fonts)
+    config.ogp_custom_meta_tags = ['<meta property="og:locale" content="en_GB" />']
     config.sitemap_url_scheme = "{link}"
     config.sitemap_excludes = ["search.html", "genindex.html"]
     app.casebook_edition = (meta, version, date)
@@ -76,12 +89,34 @@ def _downloads(app) -> dict[str, bool]:
             edition.BUNDLE_NAME: (BUILD / "submission" / edition.BUNDLE_NAME).exists()}
 
 
+def _figure_1(app) -> tuple[str, str] | None:
+    """(label, alt text) of the figure the book numbers Figure 1, or None when it has none."""
+    if not hasattr(app, "casebook_figure_1"):
+        from casebook import artefacts
+        from casebook.data import load_case
+
+        labels = [label for numbers in app.env.toc_fignumbers.values() for label, number in numbers.get("figure", {}).items()
+                  if tuple(number) == (1,)]
+        found = [a for a in artefacts.figures() if a.label in labels]
+        app.casebook_figure_1 = (found[0].label, found[0].alt_text(load_case())) if found else None
+    return app.casebook_figure_1
+
+
 def _page(app, pagename, templatename, context, doctree):
     meta, version, date = app.casebook_edition
     site = edition.base_url({"sphinx": {"config": {"html_baseurl": app.config.html_baseurl}}})
     page_url = site + pagename + app.builder.link_suffix
-    title = meta["title"] if pagename == app.config.root_doc else f"{re.sub('<[^>]+>', '', context.get('title') or '')} — {meta['title']}"
-    context["metatags"] = context.get("metatags", "") + edition.head_tags(meta, version, date, site, page_url, title)
+    figure = _figure_1(app)
+    app.config.ogp_image = site + OG_IMAGE if figure else None
+    app.config.ogp_image_alt = f"Figure 1. {figure[1]}" if figure else None
+    if pagename == app.config.root_doc:
+        context["metatags"] = context.get("metatags", "") + edition.head_tags(meta, version, date, site)
+    elif pagename == DATA_PAGE:
+        import json
+
+        package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+        context["metatags"] = context.get("metatags", "") + edition._script(
+            edition.dataset_json_ld(meta, site, page_url, package["description"]))
     to_root = posixpath.relpath(".", posixpath.dirname(pagename) or ".") + "/"
     to_root = "" if to_root == "./" else to_root
     lic = {k: html.escape(str(v)) for k, v in meta["license"].items()}
@@ -118,14 +153,38 @@ def _escape_what_authors_typed(context) -> None:
 def _finish(app, exception):
     if exception is None and app.builder.format == "html":
         shutil.copyfile(ROOT / "LICENSE", Path(app.outdir) / "LICENSE.txt")
+        figure = _figure_1(app)
+        if figure:
+            from casebook import artefacts
+            from casebook.paths import FIGURES_WORK
+
+            made = FIGURES_WORK / f"{artefacts.get(figure[0]).stem}.png"
+            if made.exists():
+                shutil.copyfile(made, Path(app.outdir) / OG_IMAGE)
+        _lastmod(Path(app.outdir) / app.config.sitemap_filename, app.casebook_edition[2])
+
+
+def _lastmod(sitemap: Path, date) -> None:
+    """Each page's lastmod: the edition's date (casebook.clock), as every page is made from this commit's data."""
+    import xml.etree.ElementTree as ET
+
+    if not sitemap.exists():
+        return
+    ET.register_namespace("", SITEMAP_NS)
+    tree = ET.parse(sitemap)
+    for url in tree.getroot().findall(f"{{{SITEMAP_NS}}}url"):
+        if url.find(f"{{{SITEMAP_NS}}}lastmod") is None:
+            ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = date.isoformat()
+    tree.write(sitemap, encoding="utf-8", xml_declaration=True)
 
 
 def setup(app):
     app.add_config_value("casebook_edition", "", "html")  # version, date and base URL: a change rewrites every page
     app.add_directive("edition-landing", EditionLanding)
     app.setup_extension("sphinx_sitemap")
+    app.setup_extension("sphinxext.opengraph")
     app.connect("config-inited", _configure)
     app.connect("env-updated", _latex_title)
-    app.connect("html-page-context", _page)
+    app.connect("html-page-context", _page, priority=400)  # before sphinxext-opengraph reads ogp_image
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
