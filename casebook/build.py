@@ -443,6 +443,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--force", action="store_true", help="build even when nothing changed since the last good build")
     args = parser.parse_args(argv)
     transaction.stop_on_signals()
+    given = os.environ.get(clock.VARIABLE)  # the build pins the clock for itself and its children only
     try:
         with transaction.one_build_at_a_time(say):
             build(args.target, args.force)
@@ -454,6 +455,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)
         raise SystemExit(stop.exit_code) from None
+    finally:
+        if given is None:
+            os.environ.pop(clock.VARIABLE, None)
+        else:
+            os.environ[clock.VARIABLE] = given
 
 
 if __name__ == "__main__":

@@ -137,3 +137,16 @@ def test_pdf_dates_are_read_as_written():
     assert _pdf_date("D:20010203040506Z") == EDITION
     with pytest.raises(AssertionError):
         _pdf_date("D:20010203040506+01'00'")
+
+
+def test_a_build_run_in_process_leaves_the_environment_as_it_found_it(monkeypatch):
+    """The clock is pinned for the build and its children; a caller (a test) keeps its own environment."""
+    from casebook import build
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(build, "build", lambda target, force: clock.pin(build.ROOT))
+    build.main(["html"])
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EDITION_EPOCH)
+    build.main(["html"])
+    assert os.environ["SOURCE_DATE_EPOCH"] == EDITION_EPOCH
