@@ -19,7 +19,7 @@ import sys
 
 import yaml
 
-from casebook import manuscript
+from casebook import dates, manuscript
 from casebook.paths import ROOT
 
 CONFIG = ROOT / "_config.yml"
@@ -104,7 +104,7 @@ def head_tags(meta: dict, version: str, date: dt.date, site: str, page_url: str,
     pdf = site + PDF_NAME
     tags = [("name", "citation_title", meta["title"])]
     tags += [("name", "citation_author", n) for n in author_names(meta)]
-    tags += [("name", "citation_publication_date", date.strftime("%Y/%m/%d")),
+    tags += [("name", "citation_publication_date", f"{date.year:04d}/{date.month:02d}/{date.day:02d}"),
              ("name", "citation_pdf_url", pdf),
              ("name", "citation_keywords", "; ".join(meta.get("keywords") or [])),
              ("name", "citation_reference", f"citation_title={report['title']}; citation_journal_title={report['journal']}; "
@@ -176,7 +176,7 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <p class="edition-authors"><strong>Authors:</strong> {e(authors_text(meta))}</p>
 <p class="edition-affiliations"><strong>Affiliations:</strong> {e('; '.join(affiliations) or manuscript.TBC)}</p>
 <p class="edition-version"><strong>Version</strong> {e(version)} of
-<time datetime="{date.isoformat()}">{date.strftime('%-d %B %Y')}</time></p>
+<time datetime="{date.isoformat()}">{dates.day_month_year(date)}</time></p>
 <p class="edition-doi"><strong>Published report:</strong> {e(report['journal'])}, {report['year']},
 <a href="{e(doi_url(meta))}">doi:{e(str(report['doi']))}</a></p>
 <p class="edition-what">{e(' '.join(meta['edition'].split()))}</p>
