@@ -26,7 +26,7 @@ from pathlib import Path
 
 import importlib
 
-from casebook import care, pdf, transaction, uptodate
+from casebook import care, pdf, toolchain, transaction, uptodate
 from casebook.paths import (BUILD, CARE_CSV, DATA, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 
@@ -282,7 +282,7 @@ def report_journal(target: str) -> None:
     except FileNotFoundError:
         say("journal counts: none yet; the PDF build counts the manuscript (make pdf or make book)")
         return
-    source = "the PDF" if target != "html" else "the last PDF build"
+    source = "the PDF" if "pdf" in uptodate.TARGETS[target] else "the last PDF build"
     say(f"journal check ({meta['journal']}), counted on {source}:")
     for line in journal.report(profile, counts, meta.get("statements")):
         say(f"  {line}")
@@ -319,29 +319,44 @@ def build(target: str, force: bool = False) -> None:
         for path in PUBLISHED_FIGURES.glob("*"):
             shutil.copyfile(path, FIGURES_WORK / path.name)
     pdf_made = None
+    parts = uptodate.TARGETS[target]
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
-    if target in ("pdf", "all"):
+    if "pdf" in parts:
         jupyter_book("latex")
         make_pdfs()
         pages = care.write_pages(LATEX_OUT / "case-report.aux")
         say(f"CARE checklist: {len(pages)} marks located in the PDF")
         pdf_made = stage_pdfs()
-    if target in ("html", "all"):
+    if "html" in parts:
         jupyter_book("html")
         stage_html(pdf_made)
-    if target in ("pdf", "html", "all"):
+    if "pdf" in parts or "html" in parts:
         stage_figures()
-    if target == "all":
+    if "docx" in parts and "html" in parts:
         stage_docx(STAGE / "html", STAGE / "figures")
-    elif target == "docx":
+    elif "docx" in parts:
         stage_docx(HTML, PUBLISHED_FIGURES)
     for item in publish_staged():
         say(f"published: {item}")
     uptodate.write_record(target, hashes, ROOT)  # only now: a failed or interrupted build records nothing
     shutil.rmtree(STAGE, ignore_errors=True)
-    if target in ("html", "all"):
+    if "html" in parts:
         report_care()
     report_journal(target)
+
+
+def what_can_be_built(target: str) -> tuple[str, list[str]]:
+    """The target this machine can build, and a line for each part left out: without TeX `all` still
+    makes the website and the Word file, without pandoc the website and the PDFs."""
+    if target not in ("all", "pdf", "docx"):
+        return target, []
+    missing = {what: toolchain.MISSING[what]() for what in ("tex", "pandoc") if what in {"all": ("tex", "pandoc"),
+               "pdf": ("tex",), "docx": ("pandoc",)}[target]}
+    lines = [toolchain.one_line(what, found) for what, found in missing.items() if found]
+    if target != "all" or not lines:
+        return (target if not lines else ""), lines
+    parts = [p for p, what in (("html", None), ("pdf", "tex"), ("docx", "pandoc")) if not missing.get(what)]
+    return "+".join(parts), lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -349,14 +364,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
     parser.add_argument("--force", action="store_true", help="build even when nothing changed since the last good build")
     args = parser.parse_args(argv)
+    target, left_out = what_can_be_built(args.target)
     transaction.stop_on_signals()
     try:
         with transaction.one_build_at_a_time(say):
-            build(args.target, args.force)
+            if target:
+                build(target, args.force)
     except transaction.Interrupted as stop:
         print(f"[book] stopped by {'Ctrl-C' if stop.signum == signal.SIGINT else stop}; nothing was published: "
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)
         raise SystemExit(stop.exit_code) from None
+    for line in left_out:  # last, where the author looks; non-zero, so CI notices
+        print(f"[book] NOT BUILT: {line}", file=sys.stderr, flush=True)
+    if left_out:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
