@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         have = base_url()
         if have != want:
             print(f"[edition] html_baseurl in _config.yml is {have!r}, but the site is published at {want!r}: "
-                  "set html_baseurl to it and run `make citation` (README: Publishing the website).", file=sys.stderr)
+                  "set html_baseurl to it and run `make citation` (docs/maintaining.md: Publishing the website).", file=sys.stderr)
             return 1
         print(f"[edition] html_baseurl is the published address {have}")
         return 0

@@ -20,6 +20,7 @@ NOT_INPUTS = {
     "tests/": "the test suite", ".github/": "CI", ".ci/": "CI", "tools/": "checkers outside the build",
     "figures/": "an output (written by the build)", "README.md": "for readers of the repository",
     "Makefile": "runs the build", "CITATION.cff": "written by make citation", ".gitignore": "git",
+    "docs/": "for maintainers", ".devcontainer/": "the dev container and CI image",
 }
 
 
