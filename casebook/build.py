@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -52,11 +53,11 @@ def check_data() -> None:
     profile) are read here too: Jupyter Book would stop on a syntax error in them with a
     traceback that does not name the file.
     """
+    say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
     from casebook import inputs, journal, manuscript
     from casebook.checks import INCONSISTENT, findings
     from casebook.data import load_case, validate
 
-    say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
     problems = validate(DATA) + inputs.source_problems(ROOT)
     if problems:
         print(f"[book] {len(problems)} problem(s) in the data or the book's files; nothing was built:", file=sys.stderr)
@@ -109,6 +110,7 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     warnings, port_taken = [], False
+    beat = Heartbeat(f"the {builder} build")
     try:
         with log.open("w", encoding="utf-8") as out:
             for line in proc.stdout:
@@ -118,13 +120,15 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
                 if ("WARNING" in text or "ERROR" in text) and not any(n in text for n in _NOISE):
                     warnings.append(text.replace(str(ROOT) + "/", ""))
                 if _worth_showing(line):
-                    print("   ", text, flush=True)
+                    print("   ", _shown(text), flush=True)
+                    beat.seen()
         proc.wait()
     except BaseException:
         transaction.stop_process_group(proc)
         _forget_reads()
         raise
     finally:
+        beat.stop()
         proc.stdout.close()
     if proc.returncode != 0 and port_taken and retry:
         # A kernel's TCP port was taken between its choice and its use, by a kernel another process
@@ -141,6 +145,36 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
         say(UNTOUCHED)
         raise SystemExit(proc.returncode)
     say(f"{builder} built in {time.monotonic() - started:.1f} s")
+
+
+class Heartbeat:
+    """A line every 10 s while a step prints nothing, so the author sees the build is alive."""
+
+    def __init__(self, what: str, every: float = 10.0):
+        self.what, self.every = what, every
+        self.started = self.last = time.monotonic()
+        self.done = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def seen(self) -> None:
+        self.last = time.monotonic()
+
+    def stop(self) -> None:
+        self.done.set()
+
+    def _run(self) -> None:
+        while not self.done.wait(1.0):
+            now = time.monotonic()
+            if now - self.last >= self.every:
+                self.last = now
+                print(f"    ... {self.what} is still working ({now - self.started:.0f} s)", flush=True)
+
+
+def _shown(text: str) -> str:
+    """casebook.sphinxext.progress's line as the author reads it."""
+    from casebook.sphinxext.progress import PREFIX
+
+    return f"reading {text[len(PREFIX):]} (its code runs now)" if text.startswith(PREFIX) else text
 
 
 def _forget_reads() -> None:
@@ -169,7 +203,8 @@ def _worth_showing(line: str) -> bool:
         return False
     # Progress and problems only: Sphinx's phases, warnings, errors, tracebacks.
     return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "cell")) \
-        or text.startswith(("reading sources", "build succeeded", "build finished")) or "Executed notebook" in text
+        or text.startswith(("reading sources", "build succeeded", "build finished", "[casebook] reading")) \
+        or "Executed notebook" in text
 
 
 def _commit_time() -> str:
@@ -212,12 +247,16 @@ def make_pdfs() -> list[Path]:
     from casebook import manuscript
 
     pdf.write(LATEX_OUT, manuscript.supplementary_title_block(manuscript.load()))
+    say("  compiling case-report.tex and supplementary.tex with latexmk (xelatex) ...")
+    beat = Heartbeat("LaTeX")
     try:
         return pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
     except RuntimeError as problem:
         say(f"PDF build FAILED: {problem}")
         say(UNTOUCHED)
         raise SystemExit(1) from None
+    finally:
+        beat.stop()
 
 
 def stage_pdfs() -> Path:
