@@ -77,7 +77,7 @@ citation: venv #: Write CITATION.cff from manuscript.yaml and html_baseurl
 
 # uv, the installer, first: Python's own venv and pip fetch it (pinned in tools/uv.txt).
 $(UV): tools/uv.txt
-	@$(PYTHON) -m casebook.toolchain python
+	@$(PYTHON) -m casebook.toolchain python --as=$(PYTHON)
 	@echo "[setup] 1/3 uv, the installer that makes .venv (pinned in tools/uv.txt), into $(UV_DIR)/: about 10 s ..."
 	@rm -rf $(UV_DIR) && $(PYTHON) -m venv $(UV_DIR) && $(UV_DIR)/bin/python -m pip install -q --disable-pip-version-check -r tools/uv.txt
 	@touch $@
@@ -86,7 +86,7 @@ $(UV): tools/uv.txt
 # folder carries a .venv whose scripts start with the old folder's path and whose editable
 # install imports the old folder's casebook/: `make` points it at this folder first, and says so.
 $(STAMP): requirements.txt constraints.txt pyproject.toml tools/excludes.txt | $(UV)
-	@$(PYTHON) -m casebook.toolchain python
+	@$(PYTHON) -m casebook.toolchain python --as=$(PYTHON)
 	@echo "[setup] 2/3 $(VENV)/ with the packages that build the book (requirements.txt, pinned): about 20 s, 400 MB ..."
 	@test -x $(PY) || $(UV) venv --quiet --python $(PYTHON) $(VENV)
 	@$(UV) pip install --python $(PY) -r requirements.txt --excludes tools/excludes.txt 2>&1 | $(UV_SUMMARY)

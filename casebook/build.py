@@ -174,7 +174,10 @@ def _shown(text: str) -> str:
     """casebook.sphinxext.progress's line as the author reads it."""
     from casebook.sphinxext.progress import PREFIX
 
-    return f"reading {text[len(PREFIX):]} (its code runs now)" if text.startswith(PREFIX) else text
+    if not text.startswith(PREFIX):
+        return text
+    what = text[len(PREFIX):]
+    return f"{what} (its code runs now)" if what.startswith("reading ") else what
 
 
 def _forget_reads() -> None:
@@ -203,7 +206,7 @@ def _worth_showing(line: str) -> bool:
         return False
     # Progress and problems only: Sphinx's phases, warnings, errors, tracebacks.
     return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "cell")) \
-        or text.startswith(("reading sources", "build succeeded", "build finished", "[casebook] reading")) \
+        or text.startswith(("reading sources", "build succeeded", "build finished", "[casebook] ")) \
         or "Executed notebook" in text
 
 

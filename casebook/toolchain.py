@@ -237,9 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     install = "--install" in args
     optional = "--optional" in args
     failed = False
+    # --as=NAME: the name `make` was given for this Python (PYTHON=...), shown with the file it runs.
+    name = next((a.split("=", 1)[1] for a in args if a.startswith("--as=")), "")
     for what in [a for a in args if not a.startswith("--")]:
         if what == "python":
-            problem = python_problem(executable=sys.executable)
+            problem = python_problem(executable=f"{name} ({sys.executable})" if name else sys.executable)
             if problem:
                 print("[setup] " + problem, file=sys.stderr, flush=True)
                 failed = True

@@ -15,7 +15,7 @@ import pdfplumber
 from conftest import ROOT, squash
 
 NODULE = "m_nodule_sep,mesenteric_nodule,ct_2023_09,,{},"
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".hypothesis")
+IGNORE = shutil.ignore_patterns(".venv", ".uv", "_build", ".git", "__pycache__", ".pytest_cache", ".hypothesis")
 
 
 def copy_sources(dest: Path) -> Path:

@@ -31,3 +31,11 @@ def test_the_chapter_being_read_is_said_at_once_and_shown(capfd):
     assert line == "[casebook] reading chapters/timeline\n"
     assert build._worth_showing(line)
     assert build._shown(line.strip()) == "reading chapters/timeline (its code runs now)"
+
+
+def test_the_page_being_written_is_said(capfd):
+    progress.say_writing(None, "chapters/timeline", "page.html", {}, object())
+    progress.say_writing(None, "search", "search.html", {}, None)
+    line = capfd.readouterr().out
+    assert line == "[casebook] writing chapters/timeline\n"
+    assert build._worth_showing(line) and build._shown(line.strip()) == "writing chapters/timeline"

@@ -209,3 +209,55 @@ def test_the_system_is_read_from_os_release(tmp_path, monkeypatch, text, expecte
     monkeypatch.setattr(toolchain, "OS_RELEASE", tmp_path / "os-release")
     monkeypatch.setattr(toolchain.platform, "system", lambda: "Linux")
     assert toolchain.this_system() == expected
+
+
+def _old_python(folder: Path, version: str = "3.9") -> Path:
+    """A python3 that reports itself as an older one (its sys.version_info), as macOS's /usr/bin/python3 is 3.9."""
+    major, minor = version.split(".")
+    (folder / "site").mkdir(parents=True)
+    (folder / "site" / "sitecustomize.py").write_text(f"import sys\nsys.version_info = ({major}, {minor}, 6, 'final', 0)\n")
+    return _program(folder, "python3", f'PYTHONPATH={folder / "site"} exec {sys.executable} "$@"')
+
+
+def test_make_stops_on_an_old_python_before_it_creates_anything(tmp_path):
+    from outputs import copy_sources
+
+    root = copy_sources(tmp_path / "book")
+    python = _old_python(tmp_path / "old")
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "VIRTUAL_ENV")}
+    result = subprocess.run(["make", "book", f"PYTHON={python}"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert ("[setup] Python 3.11 or newer is needed (the pinned packages of requirements.txt need it); "
+            f"{python} ({sys.executable}) is Python 3.9.") in result.stderr
+    assert "make book PYTHON=python3.11" in result.stderr
+    assert not (root / ".venv").exists() and not (root / ".uv").exists()
+
+
+def _path_without_tex(folder: Path) -> str:
+    """This machine's programs, less TeX's: a PATH as on a laptop with no TeX."""
+    folder.mkdir()
+    for directory in os.environ["PATH"].split(os.pathsep):
+        for program in Path(directory).glob("*") if Path(directory).is_dir() else []:
+            if program.name not in ("latexmk", "xelatex", "kpsewhich") and not (folder / program.name).exists():
+                (folder / program.name).symlink_to(program)
+    return str(folder)
+
+
+@pytest.mark.slow
+def test_without_tex_the_book_publishes_the_website_and_the_word_file_and_fails(tmp_path):
+    from outputs import build as build_copy
+    from outputs import copy_sources
+
+    root = copy_sources(tmp_path / "book")
+    result = build_copy(root, env={"PATH": _path_without_tex(tmp_path / "bin"), "CASEBOOK_JOBS": "2"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (root / "_build" / "html" / "index.html").exists() and (root / "_build" / "docx" / "case-report.docx").exists()
+    assert (root / "_build" / "html" / "case-report.docx").exists()  # the website offers the Word file
+    assert not (root / "_build" / "pdf").exists()
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("[book] NOT BUILT: the PDFs need TeX, which is missing (no TeX on the PATH (latexmk, xelatex, kpsewhich)); "
+                           "not built. Install it with: ")
+    # Nothing changed: the next build says so at once, and still fails for the PDFs.
+    again = build_copy(root, env={"PATH": _path_without_tex(tmp_path / "bin2")})
+    assert again.returncode == 1 and "nothing changed since the last good build" in again.stdout
+    assert again.stderr.strip().splitlines()[-1] == last
