@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{UNTOUCHED} The next build starts afresh.", file=sys.stderr, flush=True)
         raise SystemExit(stop.exit_code) from None
     for line in left_out:  # last, where the author looks; non-zero, so CI notices
-        print(f"[book] NOT BUILT: {line}", file=sys.stderr, flush=True)
+        print(f"[book] {line}", file=sys.stderr, flush=True)
     if left_out:
         raise SystemExit(1)
 

@@ -181,9 +181,13 @@ def missing_message(what: str, missing: list[str], system: str | None = None, pa
 
 
 def one_line(what: str, missing: list[str], system: str | None = None, path: str | None = None) -> str:
-    """The build's closing line about a step it left out."""
-    step = {"tex": "the PDFs need TeX", "pandoc": "the Word file needs pandoc"}[what]
-    return f"{step}, which is missing ({_named(missing)}); not built. Install it with: {install_command(what, missing, system, path)}"
+    """The build's closing line about a part it left out."""
+    command = install_command(what, missing, system, path)
+    if what == "pandoc":
+        return f"Word file NOT BUILT: it needs pandoc, which is not on the PATH. Install it with: {command}"
+    if set(TEX_FILES) <= set(missing):
+        return f"PDFs NOT BUILT: they need TeX, and there is none on the PATH (latexmk, xelatex, kpsewhich). Install it with: {command}"
+    return f"PDFs NOT BUILT: they need {_named(missing)}, which this TeX lacks. Install them with: {command}"
 
 
 # --- Installing on Debian as root, talking while it works ----------------------------------------

@@ -167,7 +167,7 @@ def test_without_tex_all_builds_the_website_and_the_word_file_and_says_why_not_t
     system("macos")
     target, lines = build.what_can_be_built("all")
     assert target == "html+docx"
-    assert lines == ["the PDFs need TeX, which is missing (no TeX on the PATH (latexmk, xelatex, kpsewhich)); not built. "
+    assert lines == ["PDFs NOT BUILT: they need TeX, and there is none on the PATH (latexmk, xelatex, kpsewhich). "
                      "Install it with: brew install --cask mactex-no-gui   (MacTeX, about 5 GB; or the installer from "
                      "https://tug.org/mactex/)"]
     assert build.what_can_be_built("html") == ("html", [])
@@ -179,7 +179,15 @@ def test_without_pandoc_all_builds_the_website_and_the_pdfs(tmp_path, monkeypatc
     system("debian")
     target, lines = build.what_can_be_built("all")
     assert target == "html+pdf"
-    assert lines == ["the Word file needs pandoc, which is missing (pandoc); not built. Install it with: sudo apt-get install pandoc"]
+    assert lines == ["Word file NOT BUILT: it needs pandoc, which is not on the PATH. Install it with: sudo apt-get install pandoc"]
+
+
+def test_a_tex_that_lacks_some_files_is_told_which(tmp_path, monkeypatch, system):
+    monkeypatch.setenv("PATH", str(fake_tex(tmp_path / "bin", lacking=("lineno.sty",), tlmgr=False)))
+    _program(tmp_path / "bin", "pandoc")
+    system("fedora")
+    assert build.what_can_be_built("all")[1] == ["PDFs NOT BUILT: they need lineno.sty, which this TeX lacks. "
+                                                 "Install them with: sudo dnf install 'tex(lineno.sty)'"]
 
 
 @pytest.mark.parametrize("version, system_name, get", [
@@ -255,8 +263,8 @@ def test_without_tex_the_book_publishes_the_website_and_the_word_file_and_fails(
     assert (root / "_build" / "html" / "case-report.docx").exists()  # the website offers the Word file
     assert not (root / "_build" / "pdf").exists()
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("[book] NOT BUILT: the PDFs need TeX, which is missing (no TeX on the PATH (latexmk, xelatex, kpsewhich)); "
-                           "not built. Install it with: ")
+    assert last.startswith("[book] PDFs NOT BUILT: they need TeX, and there is none on the PATH (latexmk, xelatex, kpsewhich). "
+                           "Install it with: sudo apt-get install texlive-")
     # Nothing changed: the next build says so at once, and still fails for the PDFs.
     again = build_copy(root, env={"PATH": _path_without_tex(tmp_path / "bin2")})
     assert again.returncode == 1 and "nothing changed since the last good build" in again.stdout
