@@ -1,9 +1,8 @@
-"""Say at once which chapter is being read (and its code run), and which page is being written.
+"""Say at once which chapter is being read (and its code run), and which page is being written."""
 
-Sphinx's parallel readers keep their log lines until their batch of chapters is done, which left
-the author looking at a silent terminal for a minute; this line goes straight to the output the
-build reads (casebook.build shows it).
-"""
+# Sphinx's parallel readers keep their log lines until their batch of chapters is done, which left the
+# author looking at a silent terminal for a minute; these lines go straight to the output the build
+# reads (casebook.build shows them).
 
 from __future__ import annotations
 
