@@ -68,7 +68,11 @@ def python_problem(version=None, needed=None, executable: str = "python3", syste
     version = tuple(version or sys.version_info)[:2]
     needed = tuple(needed or python_needed())
     if version >= needed:
-        return None
+        if has_ensurepip():
+            return None
+        # Debian and Ubuntu keep venv's pip in a package of their own; `make` needs it to fetch uv.
+        return ("%s cannot make a virtual environment with pip (Debian and Ubuntu ship that part separately).\n"
+                "  Get it:  sudo apt-get install python%d.%d-venv" % (executable, version[0], version[1]))
     want = "%d.%d" % needed
     get = {"macos": "brew install python@%s   (or the installer from https://www.python.org/downloads/)" % want,
            "debian": "sudo apt-get install python%s python%s-venv" % (want, want),
@@ -76,6 +80,12 @@ def python_problem(version=None, needed=None, executable: str = "python3", syste
                                                               "the installer from https://www.python.org/downloads/")
     return ("Python %s or newer is needed (the pinned packages of requirements.txt need it); %s is Python %d.%d.\n"
             "  Get it:  %s\n  then:    make book PYTHON=python%s" % (want, executable, version[0], version[1], get, want))
+
+
+def has_ensurepip() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ensurepip") is not None
 
 
 # --- Which system this is --------------------------------------------------------------------------

@@ -203,6 +203,13 @@ def test_an_old_python_is_named_with_the_version_the_pins_need(version, system_n
     assert toolchain.python_problem((3, 11)) is None and toolchain.python_problem((3, 13)) is None
 
 
+def test_a_python_without_venvs_pip_is_told_the_debian_package(monkeypatch):
+    monkeypatch.setattr(toolchain, "has_ensurepip", lambda: False)
+    problem = toolchain.python_problem((3, 11), executable="python3")
+    assert problem == ("python3 cannot make a virtual environment with pip (Debian and Ubuntu ship that part separately).\n"
+                       "  Get it:  sudo apt-get install python3.11-venv")
+
+
 def test_the_python_needed_is_the_one_pyproject_names(tmp_path):
     assert toolchain.python_needed() == (3, 11)
     (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
