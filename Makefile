@@ -13,7 +13,7 @@ UV_DIR := .uv
 UV := $(UV_DIR)/bin/uv
 export UV_LINK_MODE := copy
 # uv lists every package it installs; the author sees how many and how long (the summary lines).
-UV_SUMMARY := { grep -v -E '^ [-+~] '; true; }
+UV_SUMMARY := { grep --line-buffered -v -E '^ [-+~] '; true; }
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 TEST_PACKAGES := chromium poppler-utils
