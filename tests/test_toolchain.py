@@ -276,3 +276,17 @@ def test_without_tex_the_book_publishes_the_website_and_the_word_file_and_fails(
     again = build_copy(root, env={"PATH": _path_without_tex(tmp_path / "bin2")})
     assert again.returncode == 1 and "nothing changed since the last good build" in again.stdout
     assert again.stderr.strip().splitlines()[-1] == last
+
+
+def test_a_long_install_shows_its_latest_line_every_few_seconds(capsys):
+    script = "import time\nfor i in range(6):\n    print(f'Unpacking package {i} ...', flush=True)\n    time.sleep(0.3)\n"
+    assert toolchain.run_talking([sys.executable, "-c", script], "apt-get install", every=0.5) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert 2 <= len(lines) <= 4
+    assert all(line.startswith("[setup]   apt-get install, ") and "s: Unpacking package " in line for line in lines)
+
+
+def test_a_failed_install_shows_its_last_lines(capsys):
+    script = "print('E: Unable to locate package texlive-xetex'); raise SystemExit(100)"
+    assert toolchain.run_talking([sys.executable, "-c", script], "apt-get install") == 100
+    assert "E: Unable to locate package texlive-xetex" in capsys.readouterr().err
