@@ -22,12 +22,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import importlib
 
-from casebook import care, children, clock, pdf, transaction, uptodate
+from casebook import care, children, clock, pdf, toolchain, transaction, uptodate
 from casebook.paths import (BUILD, CARE_CSV, DATA, DATA_ZIP, DOCX, FIGURES_WORK, HTML, LATEX_OUT, PDF, PUBLISHED_FIGURES, ROOT,
                             STAGE, SUPPLEMENT_PDF, WORK, WORK_OUT)
 
@@ -53,11 +54,11 @@ def check_data() -> None:
     profile) are read here too: Jupyter Book would stop on a syntax error in them with a
     traceback that does not name the file.
     """
+    say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
     from casebook import inputs, journal, manuscript
     from casebook.checks import INCONSISTENT, findings
     from casebook.data import load_case, validate
 
-    say(f"validating {DATA.relative_to(ROOT)}/ and the book's own files ...")
     problems = validate(DATA) + inputs.source_problems(ROOT)
     if problems:
         print(f"[book] {len(problems)} problem(s) in the data or the book's files; nothing was built:", file=sys.stderr)
@@ -129,6 +130,7 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
     proc = children.start(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           stdin=subprocess.DEVNULL)
     warnings, held, port_taken, disk_full = [], [], False, False
+    beat = Heartbeat(f"the {builder} build")
     try:
         with log.open("w", encoding="utf-8") as out:
             for line in proc.stdout:
@@ -141,12 +143,14 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
                 if _worth_showing(line):
                     # Progress now; problems (tracebacks, errors) only if the build fails for good: a kernel
                     # start-up collision that the second try mends says one line, not a traceback.
-                    (held.append if _is_problem(text) else lambda t: print("   ", t, flush=True))(text)
+                    (held.append if _is_problem(text) else lambda t: print("   ", t, flush=True))(_shown(text))
+                    beat.seen()
         proc.wait()
     except BaseException:
         _forget_reads()
         raise
     finally:
+        beat.stop()
         children.stop(proc)  # its whole group, even after a normal end: no reader may stay behind
         proc.stdout.close()
     if proc.returncode != 0 and disk_full:
@@ -168,6 +172,39 @@ def jupyter_book(builder: str, retry: bool = True) -> None:
         say(UNTOUCHED)
         raise SystemExit(proc.returncode)
     say(f"{builder} built in {time.monotonic() - started:.1f} s")
+
+
+class Heartbeat:
+    """A line every 10 s while a step prints nothing, so the author sees the build is alive."""
+
+    def __init__(self, what: str, every: float = 10.0):
+        self.what, self.every = what, every
+        self.started = self.last = time.monotonic()
+        self.done = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def seen(self) -> None:
+        self.last = time.monotonic()
+
+    def stop(self) -> None:
+        self.done.set()
+
+    def _run(self) -> None:
+        while not self.done.wait(1.0):
+            now = time.monotonic()
+            if now - self.last >= self.every:
+                self.last = now
+                print(f"    ... {self.what} is still working ({now - self.started:.0f} s)", flush=True)
+
+
+def _shown(text: str) -> str:
+    """casebook.sphinxext.progress's line as the author reads it."""
+    from casebook.sphinxext.progress import PREFIX
+
+    if not text.startswith(PREFIX):
+        return text
+    what = text[len(PREFIX):]
+    return f"{what} (its code runs now)" if what.startswith("reading ") else what
 
 
 def _forget_reads() -> None:
@@ -201,7 +238,8 @@ def _worth_showing(line: str) -> bool:
         return False
     # Progress and problems only: Sphinx's phases, warnings, errors, tracebacks.
     return any(word in text.lower() for word in ("warning", "error", "exception", "traceback", "failed", "cell")) \
-        or text.startswith(("reading sources", "build succeeded", "build finished")) or "Executed notebook" in text
+        or text.startswith(("reading sources", "build succeeded", "build finished", "[casebook] ")) \
+        or "Executed notebook" in text
 
 
 def write_data_zip() -> None:
@@ -254,6 +292,8 @@ def make_pdfs() -> list[Path]:
     from casebook import manuscript
 
     pdf.write(LATEX_OUT, manuscript.supplementary_title_block(manuscript.load()))
+    say("  compiling case-report.tex and supplementary.tex with latexmk (xelatex) ...")
+    beat = Heartbeat("LaTeX")
     try:
         made = pdf.compile_both(LATEX_OUT, say=lambda m: say(f"  {m}"))
     except RuntimeError as problem:
@@ -262,6 +302,8 @@ def make_pdfs() -> list[Path]:
         say(f"PDF build FAILED: {problem}")
         say(UNTOUCHED)
         raise SystemExit(1) from None
+    finally:
+        beat.stop()
     stop_on_missing_characters()
     return made
 
@@ -350,7 +392,7 @@ def report_journal(target: str) -> None:
     except FileNotFoundError:
         say("journal counts: none yet; the PDF build counts the manuscript (make pdf or make book)")
         return
-    source = "the PDF" if target != "html" else "the last PDF build"
+    source = "the PDF" if "pdf" in uptodate.TARGETS[target] else "the last PDF build"
     say(f"journal check ({meta['journal']}), counted on {source}:")
     for line in journal.report(profile, counts, meta.get("statements"), meta):
         say(f"  {line}")
@@ -396,27 +438,28 @@ def build(target: str, force: bool = False) -> None:
     write_data_zip()
     write_phenopacket()
     pdf_made = None
+    parts = uptodate.TARGETS[target]
     # The PDF first: the website's CARE checklist gives the PDF page of each item.
-    if target in ("pdf", "all"):
+    if "pdf" in parts:
         jupyter_book("latex")
         make_pdfs()
         pages = care.write_pages(LATEX_OUT / "case-report.aux")
         say(f"CARE checklist: {len(pages)} marks located in the PDF")
         pdf_made = stage_pdfs()
-    if target in ("html", "all"):
+    if "html" in parts:
         jupyter_book("html")
         stage_html(pdf_made)
-    if target in ("pdf", "html", "all"):
+    if "pdf" in parts or "html" in parts:
         stage_figures()
-    if target == "all":
+    if "docx" in parts and "html" in parts:
         stage_docx(STAGE / "html", STAGE / "figures")
-    elif target == "docx":
+    elif "docx" in parts:
         stage_docx(HTML, PUBLISHED_FIGURES)
     for item in publish_staged():
         say(f"published: {item}")
     uptodate.write_record(target, hashes, ROOT)  # only now: a failed or interrupted build records nothing
     shutil.rmtree(STAGE, ignore_errors=True)
-    if target in ("html", "all"):
+    if "html" in parts:
         report_care()
     report_journal(target)
 
@@ -437,16 +480,32 @@ def report_disk_full(exc: OSError) -> None:
     raise SystemExit(1)
 
 
+def what_can_be_built(target: str) -> tuple[str, list[str]]:
+    """The target this machine can build, and a line for each part left out: without TeX `all` still
+    makes the website and the Word file, without pandoc the website and the PDFs."""
+    if target not in ("all", "pdf", "docx"):
+        return target, []
+    missing = {what: toolchain.MISSING[what]() for what in ("tex", "pandoc") if what in {"all": ("tex", "pandoc"),
+               "pdf": ("tex",), "docx": ("pandoc",)}[target]}
+    lines = [toolchain.one_line(what, found) for what, found in missing.items() if found]
+    if target != "all" or not lines:
+        return (target if not lines else ""), lines
+    parts = [p for p, what in (("html", None), ("pdf", "tex"), ("docx", "pandoc")) if not missing.get(what)]
+    return "+".join(parts), lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", choices=["html", "pdf", "docx", "all"])
     parser.add_argument("--force", action="store_true", help="build even when nothing changed since the last good build")
     args = parser.parse_args(argv)
+    target, left_out = what_can_be_built(args.target)
     transaction.stop_on_signals()
     given = os.environ.get(clock.VARIABLE)  # the build pins the clock for itself and its children only
     try:
         with transaction.one_build_at_a_time(say):
-            build(args.target, args.force)
+            if target:
+                build(target, args.force)
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
@@ -460,6 +519,10 @@ def main(argv: list[str] | None = None) -> None:
             os.environ.pop(clock.VARIABLE, None)
         else:
             os.environ[clock.VARIABLE] = given
+    for line in left_out:  # last, where the author looks; non-zero, so CI notices
+        print(f"[book] {line}", file=sys.stderr, flush=True)
+    if left_out:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def fractions(case: Case) -> list[Finding]:
         evidence = f"{r.fractions} fractions, {r.schedule}, {span}: room for at most {most}"
         # A weekday narrows a relative date back towards a calendar one: not in the de-identified edition.
         if r.start_precision == "day" and r.end_precision == "day" and not deidentify.active():
-            weekday = start_lo.strftime("%A")
+            weekday = dates.weekday(start_lo)
             evidence += f" (the first day is a {weekday})"
         status = INCONSISTENT if r.fractions > most else CONSISTENT
         if status == INCONSISTENT:

@@ -5,14 +5,17 @@ table); the formatting functions take that parsed date with its precision (or, f
 outside the tables such as patient.yaml's, the text as written).
 """
 
-import calendar
 from datetime import date
 
 import pandas as pd
 
 from casebook import deidentify  # the de-identified edition shows relative times instead
 
-MONTH_NAMES = list(calendar.month_name)
+# English names, written out: strftime's %B and %A, and the calendar module, follow the C library and the
+# locale, so a French macOS or Windows would print "juillet"; "%-d" is glibc's alone.
+MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def parse(value: str, precision: str) -> date:
@@ -41,7 +44,17 @@ def _date(when, precision: str) -> date:
 
 def iso(when, precision: str) -> str:
     """The text of a date at its precision: '2023-07' or '2023-07-21'."""
-    return when if isinstance(when, str) else when.strftime("%Y-%m-%d" if precision == "day" else "%Y-%m")
+    return when if isinstance(when, str) else f"{when.year:04d}-{when.month:02d}" + (f"-{when.day:02d}" if precision == "day" else "")
+
+
+def weekday(when: date) -> str:
+    """'Friday'."""
+    return WEEKDAY_NAMES[when.weekday()]
+
+
+def day_month_year(when: date) -> str:
+    """'3 December 2026': a calendar date as it is, in every edition (the version date of the landing page)."""
+    return f"{when.day} {MONTH_NAMES[when.month]} {when.year}"
 
 
 def format_long(when, precision: str) -> str:

@@ -19,7 +19,7 @@ import sys
 
 import yaml
 
-from casebook import clock, identifiers, manuscript
+from casebook import clock, dates, identifiers, manuscript
 from casebook.paths import ROOT
 
 CONFIG = ROOT / "_config.yml"
@@ -243,7 +243,7 @@ def landing(meta: dict, version: str, date: dt.date, site: str, to_root: str, do
 <p class="edition-affiliations"><strong>Affiliations:</strong> {e('; '.join(affiliations) or manuscript.TBC)}</p>
 {f'<p class="edition-orcid"><strong>ORCID iDs:</strong> {orcids}</p>' if orcids else ''}
 <p class="edition-version"><strong>Version</strong> {e(version)} of
-<time datetime="{date.isoformat()}">{date.strftime('%-d %B %Y')}</time></p>
+<time datetime="{date.isoformat()}">{dates.day_month_year(date)}</time></p>
 <p class="edition-doi"><strong>Published report:</strong> {e(report['journal'])}, {report['year']},
 <a href="{e(doi_url(meta))}">doi:{e(str(report['doi']))}</a></p>
 <p class="edition-what">{e(' '.join(meta['edition'].split()))}</p>
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         have = base_url()
         if have != want:
             print(f"[edition] html_baseurl in _config.yml is {have!r}, but the site is published at {want!r}: "
-                  "set html_baseurl to it and run `make citation` (README: Publishing the website).", file=sys.stderr)
+                  "set html_baseurl to it and run `make citation` (docs/maintaining.md: Publishing the website).", file=sys.stderr)
             return 1
         print(f"[edition] html_baseurl is the published address {have}")
         return 0

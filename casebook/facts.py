@@ -127,8 +127,8 @@ def schedule_facts(case: Case) -> dict:
         return {}
     start, end = rt.start_when, rt.end_when
     return {
-        "derived.lxrt_start_weekday": start.strftime("%A"),
-        "derived.lxrt_end_weekday": end.strftime("%A"),
+        "derived.lxrt_start_weekday": dates.weekday(start),
+        "derived.lxrt_end_weekday": dates.weekday(end),
         "derived.lxrt_weekdays_in_span": dates.weekdays(start, end),
     }
 

@@ -27,7 +27,9 @@ from casebook.transaction import write_file
 
 RECORD = paths.BUILD / ".last-good-build.json"
 # What each target publishes; `all` publishes everything.
-TARGETS = {"html": ("html",), "pdf": ("pdf",), "docx": ("docx",), "all": ("html", "pdf", "docx")}
+# A machine without TeX builds html+docx for `all`, one without pandoc html+pdf (casebook.build.what_can_be_built).
+TARGETS = {"html": ("html",), "pdf": ("pdf",), "docx": ("docx",), "all": ("html", "pdf", "docx"),
+           "html+docx": ("html", "docx"), "html+pdf": ("html", "pdf")}
 
 
 def _relative(path: Path) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from casebook import artefacts, children, identifiers, manuscript, provenance
+from casebook import artefacts, children, identifiers, manuscript, provenance, toolchain
 from casebook.paths import DOCX, FIGURES, HTML, ROOT
 
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
@@ -231,7 +231,7 @@ def pandoc() -> str:
     """The pandoc executable, or a WordError that says how to install it."""
     exe = shutil.which("pandoc")
     if not exe:
-        raise WordError("pandoc is missing: `make book` installs it (Debian's pandoc), or run: sudo apt-get install pandoc")
+        raise WordError(f"pandoc is missing; install it with: {toolchain.install_command('pandoc', ['pandoc'])}")
     return exe
 
 

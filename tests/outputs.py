@@ -16,7 +16,7 @@ import pdfplumber
 from conftest import ROOT, squash
 
 NODULE = "m_nodule_sep,mesenteric_nodule,ct_2023_09,,{},"
-IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", ".hypothesis")
+IGNORE = shutil.ignore_patterns(".venv", ".uv", "_build", ".git", "__pycache__", ".pytest_cache", ".hypothesis")
 
 
 # The copies' one commit is dated here, long before any day the tests run: an output dated by the build's

@@ -93,7 +93,7 @@ def test_a_chapter_excluded_in_config_is_not_a_problem(tmp_path):
 def sources(tmp_path_factory):
     """The book's sources without outputs: the checks run before anything is built, so no build is needed."""
     root = tmp_path_factory.mktemp("lint") / "book"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__",
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", ".uv", "_build", ".git", "__pycache__",
                                                                ".pytest_cache", ".hypothesis"))
     return root
 

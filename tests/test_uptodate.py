@@ -21,6 +21,7 @@ NOT_INPUTS = {
     "figures/": "an output (written by the build)", "README.md": "for readers of the repository",
     "Makefile": "runs the build", "CITATION.cff": "written by make citation",
     ".zenodo.json": "written by make citation", ".gitignore": "git",
+    "docs/": "for maintainers", ".devcontainer/": "the dev container and CI image",
 }
 
 

@@ -9,19 +9,20 @@
 - journal_counts: the journal's counts on the document LaTeX prints;
 - assets: no unused assets on the website;
 - publish: the website as a paper (title, citation metadata, landing page, footer, sitemap);
-- aria: accessible reference lists.
+- aria: accessible reference lists;
+- progress: which chapter is being read, said at once.
 
 Chapters may be read in parallel: each module purges and merges its per-chapter state.
 """
 
 from __future__ import annotations
 
-from casebook.sphinxext import (alt_text, aria, assets, bibliography, care, journal_counts, latex_title, publish, rebuild,
-                                 supplementary)
+from casebook.sphinxext import (alt_text, aria, assets, bibliography, care, journal_counts, latex_title, progress, publish,
+                                 rebuild, supplementary)
 
 # Order matters where handlers share an event: the supplementary items are placed before the
 # checklist is filled and before the journal counts the document.
-MODULES = (rebuild, alt_text, supplementary, bibliography, care, journal_counts, latex_title, publish, aria, assets)
+MODULES = (rebuild, alt_text, supplementary, bibliography, care, journal_counts, latex_title, publish, aria, assets, progress)
 
 
 # Jupyter Book loads sphinx-multitoc-numbering, which declares nothing about parallel reading, so
