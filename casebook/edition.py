@@ -135,7 +135,7 @@ def head_tags(meta: dict, version: str, date: dt.date, site: str) -> str:
         if a.get("orcid"):
             tags.insert(tags.index(("citation_author", a["name"])) + 1, ("citation_author_orcid", identifiers.orcid_url(a["orcid"])))
     if released:
-        tags.append(("citation_publication_date", released.strftime("%Y/%m/%d")))
+        tags.append(("citation_publication_date", f"{released.year:04d}/{released.month:02d}/{released.day:02d}"))
     tags += [("citation_pdf_url", site + PDF_NAME),
              ("citation_abstract_html_url", site),
              ("citation_language", "en"),

@@ -58,7 +58,7 @@ def test_dates_are_formatted_without_the_c_library():
     meta = edition.manuscript.load()
     landing = edition.landing(meta, "abc1234", _NoCLibrary(2026, 12, 3), "https://example.org/", "", {})
     assert ">3 December 2026</time>" in landing
-    tags = edition.head_tags(meta, "abc1234", _NoCLibrary(2026, 12, 3), "https://example.org/", "https://example.org/x.html", "X")
+    tags = edition.head_tags({**meta, "release_date": "2026-12-03"}, "abc1234", _NoCLibrary(2026, 12, 3), "https://example.org/")
     assert 'content="2026/12/03"' in tags
 
 

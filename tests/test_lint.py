@@ -147,7 +147,6 @@ def test_each_glue_call_glues_exactly_the_keys_the_check_expects(calls, monkeypa
 
     made = {}
     monkeypatch.setattr(book, "glue", lambda key, value, display=False: made.setdefault(current[0], set()).add(key))
-    monkeypatch.setattr(book, "BUILD", tmp_path)  # the Phenopacket's file
     current = [None]
     for call in sorted(set(calls.values())):
         current[0] = call

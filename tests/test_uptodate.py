@@ -17,7 +17,7 @@ KINDS = list(uptodate.input_paths(ROOT))
 # Tracked files that are not inputs of the build, and why. A new file in the repository must be an
 # input (named by the configuration or casebook.paths) or be listed here: the list cannot drift silently.
 NOT_INPUTS = {
-    "tests/": "the test suite", ".github/": "CI", ".ci/": "CI",
+    "tests/": "the test suite", ".github/": "CI", ".ci/": "CI", "tools/": "make's set-up (uv's pin, excludes, relocate_venv)",
     "figures/": "an output (written by the build)", "README.md": "for readers of the repository",
     "Makefile": "runs the build", "CITATION.cff": "written by make citation",
     ".zenodo.json": "written by make citation", ".gitignore": "git",
