@@ -189,7 +189,8 @@ def course_figure(case: Case) -> plt.Figure:
                 parts.append(f"{r.cycles} cycles by {dates.format_short(r.end, r.end_precision)}, continuing")
             else:
                 parts.append(f"{r.cycles} cycles")
-            labels.append((", ".join(parts), (start, row), [(0, 8, "left", "bottom"), (0, -8, "left", "top"), (0, 20, "left", "bottom"), (0, -20, "left", "top")], LABEL_PT))
+            above_or_below = [(0, dy, "left", "bottom" if dy > 0 else "top") for dy in (8, -8, 20, -20)]
+            labels.append((", ".join(parts), (start, row), above_or_below, LABEL_PT))
         for _, r in st[st["status_at_end"] == "held"].iterrows():
             held = r.end_when
             after = st[st["start"] > r.end[:7]]
