@@ -143,7 +143,7 @@ def place_labels(fig: plt.Figure, ax, labels: list[tuple]) -> None:
 
 # The smallest text of a figure, in points at the figure's own size (the journal profile's minimum at print
 # size is checked on the PDF; Figure 1 is printed narrower than drawn, so it is drawn with a margin).
-LABEL_PT = 8
+LABEL_PT = 8.5
 
 
 def _around(levels=(4, 14)) -> list[tuple]:
