@@ -1,5 +1,4 @@
-"""The journal's citation style (casebook.references), and in the PDF the reference list printed in the
-References section, not after the appendices."""
+"""The journal's citation style (casebook.references); in the PDF, the reference list in the References section."""
 
 from __future__ import annotations
 

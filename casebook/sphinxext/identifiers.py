@@ -1,9 +1,8 @@
-"""PDF: file names, record ids and glue keys are never broken across lines.
+"""PDF: file names, record ids and glue keys are never broken across lines."""
 
-LaTeX hyphenates a long word at the end of a line, and "procedures.csv" became "proce-" and "dures.csv"
-in the data dictionary; a reader copying the name gets a wrong one. Each identifier in running text
-and table cells is set in a box LaTeX cannot break (a short overrun of a narrow column is the price).
-"""
+# LaTeX hyphenates a long word at the end of a line, and "procedures.csv" became "proce-" and "dures.csv"
+# in the data dictionary; a reader copying the name gets a wrong one. Each identifier in running text
+# and table cells is set in a box LaTeX cannot break (a short overrun of a narrow column is the price).
 
 from __future__ import annotations
 
