@@ -24,11 +24,11 @@ def broken(pdf, known) -> list[str]:
     for number, page in enumerate(pdf.pages, start=1):
         lines = [line.split() for line in page_text(page).splitlines() if line.split()]
         for a, b in zip(lines, lines[1:]):
-            head, tail = a[-1].rstrip(","), b[0].rstrip(".,;:)")
-            for joined in {head.removesuffix("-") + tail, head + tail}:
-                if any(k == joined or (k.startswith(joined.split("(")[-1]) and len(tail) > 1 and joined.endswith(k[-len(tail):]))
-                       for k in known) and not any(head.removesuffix("-") == k or head == k for k in known):
-                    found.append(f"page {number}: {a[-1]!r} / {b[0]!r}")
+            head, tail = a[-1].lstrip("(\"'").rstrip(","), b[0].rstrip(".,;:)\"'")
+            if head.removesuffix("-") in known or head in known:
+                continue
+            if head.removesuffix("-") + tail in known or head + tail in known:
+                found.append(f"page {number}: {a[-1]!r} / {b[0]!r}")
     return found
 
 

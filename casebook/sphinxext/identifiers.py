@@ -38,6 +38,13 @@ class KeepIdentifiersWhole(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs):
+        # Inline code may break after a dot in LaTeX: a short one without spaces is boxed whole.
+        for literal in list(self.document.findall(nodes.literal)):
+            text = literal.astext()
+            if not isinstance(literal.parent, identifier) and len(text) <= 40 and not re.search(r"\s", text):
+                box = identifier()
+                literal.replace_self(box)
+                box += literal
         skip = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block, nodes.reference, identifier)
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
