@@ -23,7 +23,7 @@ def sentence(text):
 
 
 def test_the_check_finds_toxicity_given_to_the_wrong_treatment(case):
-    """The wording that used to open the abstract: diarrhoea as the only toxicity of the whole course."""
+    """The abstract's former wording: diarrhoea as the only toxicity of the whole course."""
     found = claims.toxicity_problems(case, sentence(
         "The only toxicity was self-limiting grade {glue:text}`ae_diarrhoea.grade` diarrhoea, "
         "and pembrolizumab was ongoing in {glue:text}`derived.last_report_date`."))
