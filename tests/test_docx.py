@@ -248,14 +248,19 @@ def test_pages_are_numbered_in_the_footer(document):
 def test_font_size_spacing_and_language_are_the_journal_profiles(document):
     """Read from the file's default styles: the journal profile's font, size and line spacing, British English."""
     style = word_style()
-    defaults = document.styles.element.xpath("w:docDefaults")[0]
-    fonts = defaults.xpath(".//w:rPrDefault//w:rFonts")[0]
+    ns = {"w": docx.oxml.ns.nsmap["w"]}
+    tree = document.styles.element.getroottree()
+
+    def found(path):
+        return tree.xpath(path, namespaces=ns)
+
+    fonts = found("//w:docDefaults//w:rPrDefault//w:rFonts")[0]
     assert fonts.get(docx.oxml.ns.qn("w:ascii")) == fonts.get(docx.oxml.ns.qn("w:hAnsi")) == style["font"]
-    assert defaults.xpath(".//w:rPrDefault//w:sz/@w:val") == [str(round(style["size_pt"] * 2))]
-    assert defaults.xpath(".//w:rPrDefault//w:lang/@w:val") == [style["language"]] == ["en-GB"]
-    assert defaults.xpath(".//w:pPrDefault//w:spacing/@w:line") == [str(round(240 * style["line_spacing"]))]
+    assert found("//w:docDefaults//w:rPrDefault//w:sz/@w:val") == [str(round(style["size_pt"] * 2))]
+    assert found("//w:docDefaults//w:rPrDefault//w:lang/@w:val") == [style["language"]] == ["en-GB"]
+    assert found("//w:docDefaults//w:pPrDefault//w:spacing/@w:line") == [str(round(240 * style["line_spacing"]))]
     # Headings too are in the journal's font, not the template's theme font.
-    assert not document.styles.element.xpath(".//w:rFonts[@w:asciiTheme]")
+    assert not found("//w:rFonts[@w:asciiTheme]")
 
 
 def test_the_reference_document_follows_the_profile(tmp_path):
