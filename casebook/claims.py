@@ -50,7 +50,7 @@ def sentences(chapter: str, text: str) -> list[Sentence]:
 
 
 def treatment_name(attribution: str) -> str:
-    """The treatment an attribution names, without its qualifier: 'pembrolizumab (immune-related)' -> 'pembrolizumab'."""
+    """The treatment an attribution names, without its qualifier: 'drug (immune-related)' -> 'drug'."""
     return re.sub(r"\s*\(.*?\)", "", attribution).strip()
 
 

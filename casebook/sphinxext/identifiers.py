@@ -29,6 +29,20 @@ def _visit(self, node):
     self.body.append(r"\mbox{")
 
 
+# A dotted path into the package ("casebook.figures.course_figure") is too long for a table column:
+# it may break after a dot, never inside a name and never with a hyphen.
+def _split(token: str) -> list:
+    if token.startswith("casebook.") and token.count(".") > 1:
+        parts = token.split(".")
+        out = []
+        for i, part in enumerate(parts):
+            out.append(identifier("", part + ("." if i < len(parts) - 1 else "")))
+            if i < len(parts) - 1:
+                out.append(nodes.raw("", r"\allowbreak{}", format="latex"))
+        return out
+    return [identifier("", token)]
+
+
 def _depart(self, node):
     self.body.append("}")
 
@@ -54,7 +68,7 @@ class KeepIdentifiersWhole(SphinxPostTransform):
             pieces, last = [], 0
             for match in IDENTIFIER.finditer(value):
                 if is_identifier(match.group(0)):
-                    pieces += [nodes.Text(value[last:match.start()]), identifier("", match.group(0))]
+                    pieces += [nodes.Text(value[last:match.start()]), *_split(match.group(0))]
                     last = match.end()
             if pieces:
                 pieces.append(nodes.Text(value[last:]))
