@@ -64,7 +64,7 @@ class Artefact:
 ARTEFACTS = [
     Artefact("fig-course", "figure", "casebook.figures.course_figure", "timeline", "main",
              ("systemic_therapy.csv", "radiotherapy.csv", "procedures.csv", "imaging.csv", "adverse_events.csv",
-              "lesions.csv", "measurements.csv"),
+              "measurements.csv"),
              key="course_figure", provenance_key="course_provenance", alt="casebook.figures.course_alt"),
     Artefact("fig-target", "figure", "casebook.figures.target_schematic", "assessment-intervention-outcome", "supplementary",
              ("radiotherapy.csv", "measurements.csv", "imaging.csv", "procedures.csv"),

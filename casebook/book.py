@@ -125,13 +125,16 @@ def glue_key_list(folder=DATA) -> None:
 
 
 def glue_provenance(folder=DATA) -> None:
-    """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions'."""
-    from casebook import deidentify, provenance
+    """Glue the provenance appendix tables: 'artefacts', 'data_hashes', 'versions', 'reference_checks'."""
+    from casebook import deidentify, provenance, references
 
     glue("artefacts", Markdown(markdown_table(provenance.artefacts_table(), literal=["Item"])), display=False)
     # The edition hashes the files it publishes: a hash of the dated files would confirm a guess of the dates.
     glue("data_hashes", Markdown(markdown_table(provenance.file_hashes(deidentify.data_folder(folder)))), display=False)
     glue("versions", Markdown(markdown_table(provenance.versions())), display=False)
+    spec = references.spec()
+    checks = references.checks_table(references.load(ROOT / "references.bib"), references.book_citations(), spec)
+    glue("reference_checks", Markdown(markdown_table(checks)), display=False)
 
 
 def glue_note_counts(folder=DATA) -> None:

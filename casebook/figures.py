@@ -15,6 +15,7 @@ from pathlib import Path
 
 import matplotlib.dates
 import matplotlib.patches
+import matplotlib.text
 import numpy as np
 import pandas as pd
 
@@ -89,81 +90,149 @@ def scan_mark(mark: pd.Series) -> str:
     return mark.label
 
 
+def _overlaps(box, placed, margin: float = 1.0) -> bool:
+    return any(box.x0 < b.x1 + margin and b.x0 < box.x1 + margin and box.y0 < b.y1 + margin and b.y0 < box.y1 + margin
+               for b in placed)
+
+
+def _drawn_under(ax, box, renderer) -> list[str]:
+    """What of the axes' data a text box covers: bars, lines (their path, not their extent), markers.
+    Shaded spans and grid lines may lie under a label."""
+    from matplotlib.container import BarContainer
+
+    found = ["a bar" for c in ax.containers if isinstance(c, BarContainer) for bar in c
+             if bar.get_window_extent(renderer).overlaps(box)]
+    for line in ax.lines:
+        path = line.get_transform().transform_path(line.get_path())
+        if line.get_linestyle() not in ("None", "none", "") and path.intersects_bbox(box, filled=False):
+            found.append("a line")
+        half = line.get_markersize() / 72 * ax.figure.dpi / 2
+        if line.get_marker() not in (None, "None", "none", "") and any(
+                box.x0 - half < x < box.x1 + half and box.y0 - half < y < box.y1 + half for x, y in path.vertices):
+            found.append("a marker")
+    return found
+
+
+def place_labels(fig: plt.Figure, ax, labels: list[tuple]) -> None:
+    """Put each label at the first of its candidate offsets where it stays inside the axes and covers no
+    label placed before it, no bar, line or marker (in display units, after the layout is fixed).
+
+    labels: (text, xy in data units, [(dx, dy, ha, va) offsets in points, in order of preference], fontsize).
+    A label that fits nowhere takes its first offset (text_problems, and so the tests, then report it).
+    """
+    fig.canvas.draw()
+    fig.set_layout_engine("none")  # the layout is fixed: later texts must not move the axes
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for text, xy, offsets, size in labels:
+        chosen = None
+        for dx, dy, ha, va in offsets:
+            artist = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=size)
+            box = artist.get_window_extent(renderer)
+            inside = ax.bbox.x0 - 1 <= box.x0 and box.x1 <= ax.bbox.x1 + 1 and ax.bbox.y0 - 1 <= box.y0 and box.y1 <= ax.bbox.y1 + 1
+            if inside and not _overlaps(box, placed) and not _drawn_under(ax, box, renderer):
+                chosen = box
+                break
+            artist.remove()
+        if chosen is None:
+            dx, dy, ha, va = offsets[0]
+            chosen = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                                 fontsize=size).get_window_extent(renderer)
+        placed.append(chosen)
+
+
+# The smallest text of a figure, in points at the figure's own size (the journal profile's minimum at print
+# size is checked on the PDF; Figure 1 is printed narrower than drawn, so it is drawn with a margin).
+LABEL_PT = 8.5
+
+
+def _around(levels=(4, 14)) -> list[tuple]:
+    """Offsets above and below a mark, nearest first: (dx, dy, ha, va) in points."""
+    out = []
+    for dy in levels:
+        out += [(0, dy, "center", "bottom"), (0, -dy, "center", "top")]
+    return out
+
+
 def course_figure(case: Case) -> plt.Figure:
-    """The course of the case on one time axis: treatments as bars, procedures, scans and toxicity as marks."""
-    lanes = ["Systemic therapy", "Radiotherapy", "Surgery and biopsy", "Imaging", "Adverse events"]
+    """The course of the case on one time axis: each agent's courses as bars, then radiotherapy,
+    procedures, scans and adverse events as marks; labels placed where they overlap nothing."""
+    st = case.systemic_therapy
+    agents = list(dict.fromkeys(st.sort_values("start_when")["agent"]))
+    lanes = [a.capitalize() for a in agents] + ["Radiotherapy", "Surgery and biopsy", "Imaging", "Adverse events"]
     y = {lane: len(lanes) - i for i, lane in enumerate(lanes)}
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=_mm(DOUBLE_COLUMN_MM, 95), layout="constrained")
-        st = case.systemic_therapy
-        agents = sorted(set(st["agent"]))
+    labels = []
+    with plt.rc_context({**STYLE, "font.size": LABEL_PT}):
+        fig, ax = plt.subplots(figsize=_mm(DOUBLE_COLUMN_MM, 110), layout="constrained")
         # Line hatches: a dotted hatch is thousands of tiny paths in the website's SVG (250 KB for one figure).
         hatches = {a: h for a, h in zip(agents, ["", "////", "\\\\\\\\"])}
         colours = {a: OKABE_ITO[i] for i, a in enumerate(agents)}
         for _, r in st.iterrows():
+            row = y[r.agent.capitalize()]
             start = r.start_when
+            # A course is drawn as far as the record dates it: to its end, or for its cycles at its interval;
+            # with neither, as a mark at its start.
             if r.end:
-                end, note = r.end_when, ""
+                end = r.end_when
             elif pd.notna(r.interval_weeks):
-                end, note = start + pd.Timedelta(weeks=int(r.interval_weeks) * int(r.cycles)), " (end not stated)"
+                end = start + pd.Timedelta(weeks=int(r.interval_weeks) * int(r.cycles))
             else:
-                end, note = start + pd.Timedelta(weeks=3), " (end not stated)"
-            offset = 0.18 if r.agent == "ipilimumab" else -0.18
-            ax.barh(y["Systemic therapy"] + offset, (end - start).days, left=start, height=0.32,
-                    color=colours[r.agent], hatch=hatches[r.agent], edgecolor="white", linewidth=0.3)
-            dose_text = f"{r.dose:g} {r.dose_unit}" if pd.notna(r.dose) else "dose not stated"
-            cycles = f"\n{r.cycles} cycles by {dates.format_short(r.end, r.end_precision)}, continuing" \
-                if r.status_at_end == "ongoing" else f"{r.cycles} cycles"
-            label = f"{r.agent} {dose_text}, {cycles}{note}"
-            below = r.agent == "pembrolizumab"  # the lower bar that overlaps others in time
-            ax.annotate(label, (start, y["Systemic therapy"] + offset), xytext=(2, -4 if below else 6.5),
-                        textcoords="offset points", fontsize=6, va="top" if below else "baseline")
-        ends = st[st["status_at_end"] == "held"]
-        for _, r in ends.iterrows():
+                end = None
+            if end is not None:
+                ax.barh(row, (end - start).days, left=start, height=0.36, color=colours[r.agent],
+                               hatch=hatches[r.agent], edgecolor="white", linewidth=0.3)
+            else:
+                ax.plot([start], [row], marker="|", markersize=10, markeredgewidth=2,
+                                     color=colours[r.agent], linestyle="none")
+            parts = [f"{r.dose:g} {r.dose_unit}"] if pd.notna(r.dose) else []
+            if r.status_at_end == "ongoing":
+                parts.append(f"{r.cycles} cycles by {dates.format_short(r.end, r.end_precision)}, continuing")
+            else:
+                parts.append(f"{r.cycles} cycles")
+            above_or_below = [(0, dy, "left", "bottom" if dy > 0 else "top") for dy in (8, -8, 20, -20)]
+            labels.append((", ".join(parts), (start, row), above_or_below, LABEL_PT))
+        for _, r in st[st["status_at_end"] == "held"].iterrows():
             held = r.end_when
             after = st[st["start"] > r.end[:7]]
             if not after.empty:
                 resume = after["start_when"].min()
                 ax.axvspan(held, resume, color="#eeeeee", zorder=0)
-                ax.text(held + (resume - held) / 2, 0.35, "drug holiday", ha="center", fontsize=6.5)
-        lesions = case.lesions.set_index("lesion_id")["description"]
+                labels.append(("drug holiday", (held + (resume - held) / 2, y[lanes[0]]), [(0, 0, "center", "center")], LABEL_PT))
         for _, r in case.radiotherapy.iterrows():
             x = r.start_when
             ax.plot([x], [y["Radiotherapy"]], marker="v", color=OKABE_ITO[3], markersize=6, linestyle="none")
-            ax.annotate(f"{r.technique}\n{r.total_dose_gy:g} Gy / {r.fractions} fractions\n{lesions[r.target_lesion_id]}",
-                        (x, y["Radiotherapy"]), xytext=(4, -3), textcoords="offset points", fontsize=6, va="top")
+            labels.append((f"{r.technique}\n{r.total_dose_gy:g} Gy / {r.fractions} fractions", (x, y["Radiotherapy"]),
+                           [(0, 6, "center", "bottom"), (0, -6, "center", "top"), (5, 6, "left", "bottom"),
+                            (5, -6, "left", "top"), (-5, 6, "right", "bottom"), (-5, -6, "right", "top")], LABEL_PT))
         for _, r in case.procedures.iterrows():
             x = r.date_when
             ax.plot([x], [y["Surgery and biopsy"]], marker="s", color=OKABE_ITO[2], markersize=5, linestyle="none")
-            ax.annotate(r.kind, (x, y["Surgery and biopsy"]), xytext=(0, 5), textcoords="offset points", fontsize=6, ha="center")
+            labels.append((r.kind, (x, y["Surgery and biopsy"]), _around(), LABEL_PT))
         marks = response.labels(case).set_index("imaging_id")
-        previous, above = None, True
         for _, r in case.imaging.iterrows():
             x = r.date_when
-            # Scans less than three months apart take turns above and below the line, so labels do not collide.
-            above = not above if previous is not None and (x - previous).days < 90 else True
-            previous = x
             ax.plot([x], [y["Imaging"]], marker="o", color=OKABE_ITO[4], markersize=5, linestyle="none")
-            ax.annotate(f"{r.modality}\n{scan_mark(marks.loc[r.imaging_id])}", (x, y["Imaging"]), xytext=(0, 5 if above else -5),
-                        textcoords="offset points", fontsize=5.5, ha="center", va="bottom" if above else "top")
-        if (marks["basis"] == response.DERIVED).any():
-            ax.text(0.01, 0.01, f"{DERIVED_MARK} derived from the sizes by the\nRECIST 1.1 thresholds; not stated",
-                    transform=ax.transAxes, ha="left", va="bottom", fontsize=6)
+            labels.append((f"{r.modality}\n{scan_mark(marks.loc[r.imaging_id])}", (x, y["Imaging"]), _around((5, 30)), LABEL_PT))
         for _, r in case.adverse_events.iterrows():
             x = r.date_when
             ax.plot([x], [y["Adverse events"]], marker="D", color=OKABE_ITO[1], markersize=5, linestyle="none")
-            ax.annotate(f"grade {r.grade} {r.term.split(' with ')[0].split(' over ')[0]}", (x, y["Adverse events"]),
-                        xytext=(0, -9), textcoords="offset points", fontsize=6, ha="center")
+            labels.append((f"grade {r.grade} {r.term.split(' with ')[0].split(' over ')[0]}", (x, y["Adverse events"]),
+                           [(0, -6, "center", "top"), (0, 6, "center", "bottom")], LABEL_PT))
+        if (marks["basis"] == response.DERIVED).any():
+            ax.text(0.0, -0.1, f"{DERIVED_MARK} derived from the sizes by the RECIST 1.1 thresholds",
+                    transform=ax.transAxes, ha="left", va="top", fontsize=LABEL_PT)
         ax.set_yticks([y[lane] for lane in lanes], lanes)
-        ax.set_ylim(0.2, len(lanes) + 0.8)
+        ax.set_ylim(0.3, len(lanes) + 0.7)
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 7]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+        lo = min(st["start_when"].min(), case.procedures["date_when"].min()) - pd.Timedelta(days=45)
+        hi = max(st["end_when"].max(), case.imaging["date_when"].max()) + pd.Timedelta(days=75)
+        ax.set_xlim(lo, hi)
         deidentify.time_axis(ax, step=6)
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-        handles = [matplotlib.patches.Patch(facecolor=colours[a], hatch=hatches[a], edgecolor="white", label=a) for a in agents]
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.13), ncols=len(agents), frameon=False, fontsize=6.5)
+        place_labels(fig, ax, labels)
     return fig
 
 
@@ -172,14 +241,12 @@ def nodule_figure(case: Case) -> plt.Figure:
     course = low_dose_response(case)
     rt, rt_end, sizes, complete = course.rt, course.end, course.sizes, course.complete
     baseline = course.before.size_cm
+    size = 7  # points: the journal's minimum at print size (journal profile, figures)
+    labels = []  # placed once the axes are final, where they cover no line, marker or other label
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 60), layout="constrained")
+        fig, ax = plt.subplots(figsize=_mm(SINGLE_COLUMN_MM, 75), layout="constrained")
         ax.axvspan(course.start, rt_end + pd.Timedelta(days=1), color=OKABE_ITO[3], alpha=0.35, lw=0)
-        ax.annotate(f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 0.45),
-                    xytext=(4, 0), textcoords="offset points", fontsize=6.5, va="top")
         ax.plot(sizes["when"], sizes["size_cm"], marker="o", color=OKABE_ITO[0], label="longest diameter (cm)")
-        for _, s in sizes.iterrows():
-            ax.annotate(f"{s.size_cm:g} cm", (s.when, s.size_cm), xytext=(5, 2), textcoords="offset points", fontsize=6.5)
         right = complete["when"].max() + pd.Timedelta(days=20) if not complete.empty else sizes["when"].max() + pd.Timedelta(days=60)
         # Partial response is measured from the baseline; progression from the nadir so far (+20 % and ≥ 0.5 cm),
         # so its line steps down after each new smallest size and ends at the first scan with no disease.
@@ -190,25 +257,33 @@ def nodule_figure(case: Case) -> plt.Figure:
         steps = list(sizes["when"]) + [stop]
         for i, limit in enumerate(limits["pd_limit_cm"]):
             ax.plot([steps[i], steps[i + 1]], [limit, limit], color="#555555", linestyle=":", linewidth=0.8)
-        ax.text(right, pr - 0.04, f"partial response: ≤ {pr:.2f} cm\n(baseline −{response.PR_DECREASE:.0%})",
-                va="top", ha="right", fontsize=6)
-        first = limits["pd_limit_cm"].iloc[0]
-        ax.text(steps[0] + (steps[1] - steps[0]) / 2, first, (f"progression: ≥ {first:.2f} cm\n"
-                 f"(nadir +{response.PD_INCREASE:.0%}, ≥ {response.PD_ABSOLUTE_CM * 10:g} mm)"),
-                va="bottom", ha="center", fontsize=6)
-        if len(limits) > 1:
-            last = limits["pd_limit_cm"].iloc[-1]
-            ax.text(steps[-2] + (steps[-1] - steps[-2]) / 2, last, f"progression: ≥ {last:.2f} cm", va="bottom", ha="center", fontsize=6)
         for _, c in complete.iterrows():
             ax.plot([c.when], [0], marker="^", color=OKABE_ITO[2], markersize=6, clip_on=False, linestyle="none")
-            ax.annotate(f"{c.modality}: complete\nresponse (no size)", (c.when, 0), xytext=(0, 8), textcoords="offset points",
-                        fontsize=6, ha="center")
+        first = limits["pd_limit_cm"].iloc[0]
+        beside = [(0, 2, "left", "bottom"), (0, -2, "left", "top")]
+        labels.append((f"progression: ≥ {first:.2f} cm\n(nadir +{response.PD_INCREASE:.0%}, ≥ {response.PD_ABSOLUTE_CM * 10:g} mm)",
+                       (rt_end + pd.Timedelta(days=4), first), beside, size))
+        if len(limits) > 1:
+            last = limits["pd_limit_cm"].iloc[-1]
+            labels.append((f"progression: ≥ {last:.2f} cm", (steps[-2] + pd.Timedelta(days=10), last), beside, size))
+        labels.append((f"partial response: ≤ {pr:.2f} cm\n(baseline −{response.PR_DECREASE:.0%})", (right, pr),
+                       [(0, dy, "right", "top" if dy < 0 else "bottom") for dy in (-2, 2, -12, 12, -24)], size))
+        for _, s in sizes.iterrows():
+            labels.append((f"{s.size_cm:g} cm", (s.when, s.size_cm),
+                           [(dx, dy, "left" if dx > 0 else "right", "bottom" if dy > 0 else "top")
+                            for dy in (3, -3, 10, -10) for dx in (6, -6)], size))
+        for _, c in complete.iterrows():
+            labels.append((f"{c.modality}: complete\nresponse (no size)", (c.when, 0),
+                           [(0, 8, "center", "bottom"), (-4, 8, "right", "bottom"), (0, 24, "center", "bottom")], size))
+        labels.append((f"{rt.technique}\n{rt.total_dose_gy:g} Gy / {rt.fractions} fractions", (rt_end, baseline * 0.5),
+                       [(4, dy, "left", "top") for dy in (0, -10, 10, -20, 20, -30)], size))
         ax.set_ylim(0, max(baseline * 1.4, limits["pd_limit_cm"].max() * 1.25))
-        ax.set_xlim(sizes["when"].min() - pd.Timedelta(days=30), right + pd.Timedelta(days=10))
+        ax.set_xlim(sizes["when"].min() - pd.Timedelta(days=30), right + pd.Timedelta(days=40))
         ax.set_ylabel("Longest diameter (cm)")
         ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator(bymonth=[1, 4, 7, 10]))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
         deidentify.time_axis(ax, step=3)
+        place_labels(fig, ax, labels)
     return fig
 
 
@@ -234,6 +309,22 @@ def target_schematic(case: Case) -> plt.Figure:
         ax.set_aspect("equal")
         ax.axis("off")
     return fig
+
+
+def text_problems(fig: plt.Figure, min_pt: float) -> list[str]:
+    """Texts of a figure smaller than min_pt (at the figure's own size), or overlapping another text, a bar,
+    or a drawn line or marker (shaded spans and grid lines may lie under a label)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()
+             and t.get_window_extent(renderer).width > 0]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    problems = [f"{t.get_text()!r}: {t.get_fontsize():g} pt" for t in texts if t.get_fontsize() < min_pt]
+    for i, (a, box) in enumerate(boxes):
+        problems += [f"{a!r} overlaps {b!r}" for b, other in boxes[i + 1:] if box.overlaps(other)]
+    for ax in fig.axes:
+        problems += [f"{s!r} overlaps {what}" for s, box in boxes if ax.bbox.overlaps(box) for what in _drawn_under(ax, box, renderer)]
+    return problems
 
 
 PNG_DPI = 300

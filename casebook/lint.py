@@ -154,7 +154,8 @@ def glue_calls(case, meta) -> dict[str, str]:
         calls.update(dict.fromkeys(filter(None, (a.key, a.provenance_key)), call))
     calls.update({"data_files": "glue_data_files()", "phenopacket_file": "glue_phenopacket()",
                   "phenopacket_notes": "glue_phenopacket()", "glue_keys": "glue_key_list()",
-                  "artefacts": "glue_provenance()", "data_hashes": "glue_provenance()", "versions": "glue_provenance()"})
+                  "artefacts": "glue_provenance()", "data_hashes": "glue_provenance()", "versions": "glue_provenance()",
+                  "reference_checks": "glue_provenance()"})
     return calls
 
 

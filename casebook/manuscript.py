@@ -107,6 +107,7 @@ def latex_elements(meta: dict, moment: dt.datetime | None = None) -> dict:
         # The References section supplies the heading; the list itself prints none ("\section*{\refname}").
         r"\renewenvironment{sphinxthebibliography}[1]{\begingroup\renewcommand{\section}[2]{}"
         r"\begin{thebibliography}{#1}}{\end{thebibliography}\endgroup}",
+        r"\makeatletter\renewcommand{\@biblabel}[1]{#1.}\makeatother",  # the journal numbers its list "1.", not "[1]"
         rf"\IfFileExists{{{COUNTS_STY}}}{{\usepackage{{{COUNTS_STY[:-4]}}}}}{{}}",
         rf"\hypersetup{{pdftitle={{{_tex(meta['title'])}}}, pdfkeywords={{{_tex(keywords)}}}, pdfauthor={{{_tex(authors)}}}"
         + (f", pdfmoddate={{D:{moment:%Y%m%d%H%M%S}-00'00'}}" if moment else "") + "}",

@@ -94,7 +94,7 @@ PREMISES = [
           "the course lies within the low-dose definition (dose per fraction and total dose)", _low_dose),
     Claim("chapters/discussion.md", "lay at the upper end of both ranges",
           "dose per fraction and total dose each in the upper quarter of the low-dose ranges", _both_at_upper_end),
-    Claim("chapters/discussion.md", "we used the upper end of the low-dose range",
+    Claim("chapters/discussion.md", "we gave low-dose radiotherapy at the upper end of its range",
           "the total dose in the upper quarter of the low-dose range", _total_at_upper_end),
 ]
 

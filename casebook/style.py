@@ -10,8 +10,8 @@ import re
 from breame.spelling import american_spelling_exists, get_british_spelling
 
 # Phrases that make the manuscript read as a commentary on another paper, or that tell how
-# it was made. Each is banned in the manuscript (Abstract to section 6 and the back matter);
-# the About page and the appendices may use them.
+# it was made. Each is banned in the manuscript (Abstract to section 6 and the back matter: text, reference
+# list, figure text and table cells); the About page and the appendices may use them.
 BANNED_PHRASES = {
     r"\bthe source\b|\bsource's\b": "refers to a text the manuscript restates; the manuscript is the report",
     r"\bthe authors\b|\bauthors'": "the authors are 'we'; 'the authors' reads as a summary of someone else's paper",
@@ -20,6 +20,11 @@ BANNED_PHRASES = {
     r"\b(published|original) (report|text|article|paper|case report)\b": "the manuscript is the report being submitted",
     r"\bin (our|its) own words\b|\bthe text from which\b|\brestates?\b": "tells how the text was made",
     r"\baccording to the studies\b|\bas the authors\b": "third-person retelling of the literature",
+    # Notes for us about gaps in the record: an author writes what is known and leaves the rest out; the
+    # Data notes (queries for the authors) and the provenance appendix (reference checks) list the gaps.
+    r"\bnot (stated|checked|recorded)\b": "a note on what the record lacks; leave the unknown out and list it in the Data notes",
+    r"\bwhere (we know it|it is known)\b|\bknown only to the\b": "tells how the record was compiled, not what happened",
+    r"\bsecondary source\b|\bauthor list beyond\b": "a verification note on a reference; it belongs in the provenance appendix",
 }
 
 # Medical words that breame's list lacks, as American -> British.

@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from casebook import artefacts, clock, data, deidentify, journal, manuscript, pdf, phenopacket
+from casebook import artefacts, clock, data, deidentify, journal, manuscript, pdf, phenopacket, references
 from casebook.paths import BUILD, CARE_CSV, DATA, DOCX, FIGURES, HTML, LATEX_OUT, NUMBERS, PDF, ROOT, SUPPLEMENT_PDF
 
 ZIP = BUILD / "submission" / "case-report-submission.zip"
@@ -125,18 +125,25 @@ def write(dest: Path = ZIP) -> Path:
     return dest
 
 
-def problems(meta_path: Path = manuscript.MANUSCRIPT, counts_folder: Path = LATEX_OUT) -> list[str]:
-    """What the journal would return the manuscript for: limits exceeded, required statements empty."""
+def problems(meta_path: Path = manuscript.MANUSCRIPT, counts_folder: Path = LATEX_OUT, book: Path = ROOT) -> list[str]:
+    """What the journal would return the manuscript for: limits exceeded, required statements empty,
+    cited records that lack what the journal's reference style needs (book: the chapters and references.bib)."""
     # The profile is found beside manuscript.yaml; the counts are those the last PDF build made.
     meta = manuscript.load(meta_path)
     profile = journal.load_profile(journal.profile_path(meta, Path(meta_path).parent))
-    return journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"), meta)
+    found = journal.problems(profile, journal.read_counts(counts_folder), meta.get("statements"), meta)
+    if profile.get("references"):
+        gaps = references.incomplete(references.load(Path(book) / "references.bib"), references.book_citations(book),
+                                     profile["references"])
+        found += [f"reference {key} lacks {', '.join(lacks)} (references.bib: complete it from the publisher's record)"
+                  for key, lacks in gaps.items()]
+    return found
 
 
-def main(meta_path: Path = manuscript.MANUSCRIPT, dest: Path = ZIP, counts_folder: Path = LATEX_OUT) -> Path:
+def main(meta_path: Path = manuscript.MANUSCRIPT, dest: Path = ZIP, counts_folder: Path = LATEX_OUT, book: Path = ROOT) -> Path:
     """Write the bundle only when nothing stops the submission; otherwise list the problems and exit 1."""
     try:
-        found = problems(meta_path, counts_folder)
+        found = problems(meta_path, counts_folder, book)
     except (journal.ProfileError, FileNotFoundError) as exc:
         print(f"[submission] {exc}", file=sys.stderr)
         raise SystemExit(1) from None

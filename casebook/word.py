@@ -24,7 +24,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from casebook import artefacts, children, identifiers, manuscript, provenance, toolchain
-from casebook.paths import DOCX, FIGURES, HTML, ROOT
+from casebook.paths import DOCX, FIGURES, HTML, LATEX_OUT, ROOT
 
 APPENDIX = "Supplementary material"  # the _toc.yml part that is not manuscript
 # Section properties of the Word file: A4 like the PDF, 2.5 cm margins, and (for review)
@@ -36,6 +36,22 @@ LINE_NUMBERS = '<w:lnNumType w:countBy="1" w:restart="continuous"/>'
 TABLE_STYLE = re.compile(r'(w:styleId="Table">.*?<w:tblInd w:w="0" w:type="dxa" />)', re.S)
 TABLE_RULES = ('<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
                '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>')
+
+
+# Page numbers: a footer with Word's PAGE field, centred, in every section (pandoc keeps the reference
+# document's footers and section properties).
+FOOTER_ID = "rIdCasebookFooter"
+FOOTER = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+          '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+          '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+          '<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>')
+FOOTER_REL = (f'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" '
+              f'Id="{FOOTER_ID}" Target="footer1.xml" />')
+FOOTER_TYPE = ('<Override PartName="/word/footer1.xml" '
+               'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />')
+# The theme fonts pandoc's styles name (body and headings): replaced by the journal's font.
+THEME_FONTS = re.compile(r'<w:rFonts w:asciiTheme="(?:minor|major)HAnsi"[^>]*/>')
 
 
 class WordError(Exception):
@@ -168,10 +184,10 @@ def column_widths(section: Tag) -> None:
 
 
 def reference_list(section: Tag) -> None:
-    """Each bibliography entry as one paragraph "[n] text", keeping its anchor for the citations' links."""
+    """Each bibliography entry as one paragraph "n. text", as the journal numbers its list, keeping its anchor for the citations' links."""
     soup = BeautifulSoup("", "html.parser")
     for entry in section.select("div.citation"):
-        label = entry.select_one("span.label").get_text().strip()
+        label = entry.select_one("span.label").get_text().strip().strip("[]") + "."
         p = entry.find("p")
         p.insert(0, f"{label} ")
         new = soup.new_tag("div", id=entry["id"])
@@ -198,8 +214,9 @@ def manuscript_body(page: str, folder: Path = HTML, included: list[str] | None =
     return f'<div id="{Path(page).name}">{section}</div>'
 
 
-def title_block(meta: dict) -> str:
-    """Title page as the PDF prints it: authors with affiliation numbers, affiliations, corresponding author, running title."""
+def title_block(meta: dict, counts: dict | None = None) -> str:
+    """Title page as the PDF prints it: authors with affiliation numbers, affiliations, corresponding author, running title,
+    and the journal's count line ("Words: ... (main text); abstract: ...; Figures: ...; Tables: ...") when counts are given."""
     def block(style: str, content: str) -> str:
         # pandoc gives a div's data-custom-style to its paragraphs as a Word paragraph style.
         return f'<div data-custom-style="{style}"><p>{content}</p></div>'
@@ -216,15 +233,19 @@ def title_block(meta: dict) -> str:
         parts.append(block("Correspondence", "ORCID iDs: " + orcids))
     parts.append(block("Correspondence", "Corresponding author: " + e(meta.get("corresponding_author") or manuscript.TBC)))
     parts.append(block("Correspondence", "Running title: " + e(meta["running_title"])))
+    if counts:
+        from casebook import journal
+
+        parts.append(block("Counts", e(journal.counts_line(counts))))
     return "\n".join(parts)
 
 
-def document(meta: dict, folder: Path = HTML, figures_folder: Path = FIGURES) -> str:
+def document(meta: dict, folder: Path = HTML, figures_folder: Path = FIGURES, counts: dict | None = None) -> str:
     """The whole manuscript as one HTML document: title (pandoc's Title style), title block, pages in order."""
     included = pages()
     body = [manuscript_body(p, folder, included, figures_folder) for p in included]
     return (f"<html><head><meta charset='utf-8'><title>{html.escape(meta['title'])}</title></head><body>\n"
-            + title_block(meta) + "\n" + "\n".join(body) + "\n</body></html>")
+            + title_block(meta, counts) + "\n" + "\n".join(body) + "\n</body></html>")
 
 
 def pandoc() -> str:
@@ -235,8 +256,33 @@ def pandoc() -> str:
     return exe
 
 
-def reference_docx(line_numbers: bool) -> bytes:
-    """pandoc's own reference document with A4 pages, ruled tables and, for review, line numbering in its section properties."""
+def page_style(root: Path = ROOT) -> dict:
+    """The font, size, line spacing and language the journal profile gives for the Word file."""
+    from casebook import journal
+
+    return journal.load_profile(journal.profile_path(manuscript.load(root / "manuscript.yaml"), root))["word"]
+
+
+def _styles(xml: str, style: dict) -> str:
+    """pandoc's styles with the journal's font and size, its line spacing and the manuscript's language."""
+    font = style["font"]
+    xml, fonts = THEME_FONTS.subn(f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}" />', xml)
+    size = round(style["size_pt"] * 2)  # half-points
+    xml, sizes = re.subn(r'(<w:rPrDefault>\s*<w:rPr>.*?)<w:sz w:val="\d+" />\s*<w:szCs w:val="\d+" />',
+                         rf'\1<w:sz w:val="{size}" /><w:szCs w:val="{size}" />', xml, count=1, flags=re.S)
+    xml, langs = re.subn(r'<w:lang w:val="[^"]+"', f'<w:lang w:val="{style["language"]}"', xml)
+    line = round(240 * style["line_spacing"])  # 240 is one line
+    xml, spacing = re.subn(r'(<w:pPrDefault>\s*<w:pPr>\s*)<w:spacing ([^/]*)/>',
+                           rf'\1<w:spacing \2w:line="{line}" w:lineRule="auto" />', xml, count=1)
+    if not (fonts and sizes and langs and spacing):
+        raise WordError("pandoc's reference.docx has changed: its default font, size, language or spacing was not found")
+    return xml
+
+
+def reference_docx(line_numbers: bool, style: dict | None = None) -> bytes:
+    """pandoc's own reference document made the journal's: A4 pages numbered in the footer, the journal profile's
+    font, size, line spacing and language, ruled tables and, for review, continuous line numbering."""
+    style = style or page_style()
     default = subprocess.run([pandoc(), "--print-default-data-file", "reference.docx"], capture_output=True, check=True).stdout
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(default)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -246,14 +292,20 @@ def reference_docx(line_numbers: bool) -> bytes:
                 text = data.decode("utf-8")
                 if text.count("<w:sectPr />") != 1:
                     raise WordError("pandoc's reference.docx has changed: its section properties were not found")
-                data = text.replace("<w:sectPr />", f"<w:sectPr>{PAGE}{LINE_NUMBERS if line_numbers else ''}</w:sectPr>").encode("utf-8")
+                section = f'<w:footerReference w:type="default" r:id="{FOOTER_ID}" />{PAGE}{LINE_NUMBERS if line_numbers else ""}'
+                data = text.replace("<w:sectPr />", f"<w:sectPr>{section}</w:sectPr>").encode("utf-8")
             if info.filename == "word/styles.xml":
                 data, found = TABLE_STYLE.subn(r"\1" + TABLE_RULES, data.decode("utf-8"), count=1)
                 if not found:
                     raise WordError("pandoc's reference.docx has changed: its Table style was not found")
-                data = data.encode("utf-8")
+                data = _styles(data, style).encode("utf-8")
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.decode("utf-8").replace("</Relationships>", FOOTER_REL + "</Relationships>").encode("utf-8")
+            if info.filename == "[Content_Types].xml":
+                data = data.decode("utf-8").replace("</Types>", FOOTER_TYPE + "</Types>").encode("utf-8")
             # A fixed date: pandoc copies these entries, and the same sources should give the same bytes.
             dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+        dst.writestr(zipfile.ZipInfo("word/footer1.xml", date_time=(1980, 1, 1, 0, 0, 0)), FOOTER, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -278,6 +330,12 @@ def convert(source: str, dest: Path, line_numbers: bool, epoch: str | None = Non
 
 def write(dest: Path = DOCX, folder: Path = HTML, epoch: str | None = None, figures_folder: Path = FIGURES) -> Path:
     """Build the Word manuscript from the published website."""
+    from casebook import journal
+
     meta = manuscript.load()
-    convert(document(meta, folder, figures_folder), dest, bool(meta.get("line_numbers", True)), epoch, figures_folder)
+    try:  # the count line on page 1, as the journal asks: the counts of the last PDF build
+        counts = journal.read_counts(LATEX_OUT)
+    except FileNotFoundError:
+        counts = None  # no PDF build (no TeX on this machine): the title block goes without the count line
+    convert(document(meta, folder, figures_folder, counts), dest, bool(meta.get("line_numbers", True)), epoch, figures_folder)
     return dest

@@ -65,11 +65,11 @@ def body_and_references(document) -> tuple[str, list[str]]:
     body = []
     for block in paragraphs[:start]:
         body += [text(block)] if isinstance(block, Paragraph) else [c.text for row in block.rows for c in row.cells]
-    entries = [text(p) for p in paragraphs[start + 1:] if isinstance(p, Paragraph) and re.match(r"\[\d+\] ", text(p))]
+    entries = [text(p) for p in paragraphs[start + 1:] if isinstance(p, Paragraph) and re.match(r"\d+\. ", text(p))]
     return " ".join(body), entries
 
 
-CITATION = re.compile(r"\[(\d+(?:[,–-]\d+)*)\]")
+CITATION = re.compile(r"\((\d+(?:[,–-]\d+)*)\)")  # the journal's "(3, 4)", as squashed by same()
 
 
 def test_title_block_has_title_running_title_and_empty_fields_to_be_completed(document):
@@ -185,9 +185,8 @@ def test_citations_and_reference_list_agree_with_the_pdf(document, pdf):
     pdf_citations = CITATION.findall(pdf_text[:refs_at])
     word_citations = CITATION.findall(same(body))
     assert word_citations and word_citations == pdf_citations
-    pdf_labels = re.findall(r"\[(\d+)\]", pdf_text[refs_at:])
-    assert [re.match(r"\[(\d+)\]", e).group(1) for e in entries] == pdf_labels == [str(n) for n in range(1, len(entries) + 1)]
-    for entry in entries:
+    assert [re.match(r"(\d+)\. ", e).group(1) for e in entries] == [str(n) for n in range(1, len(entries) + 1)]
+    for entry in entries:  # "1. Swetter SM, ...": the same number and text in the PDF's list
         assert same(entry) in pdf_text[refs_at:], entry
     cited = {int(n) for group in word_citations for n in re.split(r"[,–-]", group)}
     assert cited <= set(range(1, len(entries) + 1))
@@ -234,3 +233,55 @@ def test_the_same_sources_give_the_same_file(tmp_path):
     a = word.write(tmp_path / "a.docx", epoch="1700000000").read_bytes()
     b = word.write(tmp_path / "b.docx", epoch="1700000000").read_bytes()
     assert a == b
+
+
+def word_style():
+    return word.page_style()
+
+
+def test_pages_are_numbered_in_the_footer(document):
+    for section in document.sections:
+        fields = section.footer._element.xpath(".//w:instrText/text()")
+        assert any(f.strip() == "PAGE" for f in fields)
+
+
+def test_font_size_spacing_and_language_are_the_journal_profiles(document):
+    """Read from the file's default styles: the journal profile's font, size and line spacing, British English."""
+    style = word_style()
+    ns = {"w": docx.oxml.ns.nsmap["w"]}
+    tree = document.styles.element.getroottree()
+
+    def found(path):
+        return tree.xpath(path, namespaces=ns)
+
+    fonts = found("//w:docDefaults//w:rPrDefault//w:rFonts")[0]
+    assert fonts.get(docx.oxml.ns.qn("w:ascii")) == fonts.get(docx.oxml.ns.qn("w:hAnsi")) == style["font"]
+    assert found("//w:docDefaults//w:rPrDefault//w:sz/@w:val") == [str(round(style["size_pt"] * 2))]
+    assert found("//w:docDefaults//w:rPrDefault//w:lang/@w:val") == [style["language"]] == ["en-GB"]
+    assert found("//w:docDefaults//w:pPrDefault//w:spacing/@w:line") == [str(round(240 * style["line_spacing"]))]
+    # Headings too are in the journal's font, not the template's theme font.
+    assert not found("//w:rFonts[@w:asciiTheme]")
+
+
+def test_the_reference_document_follows_the_profile(tmp_path):
+    """Another journal's page style gives another file: the settings are read from the profile, not fixed."""
+    import io
+    import zipfile
+
+    other = {"font": "Arial", "size_pt": 11, "line_spacing": 2, "language": "en-US"}
+    styles = zipfile.ZipFile(io.BytesIO(word.reference_docx(True, other))).read("word/styles.xml").decode()
+    assert 'w:ascii="Arial"' in styles and '<w:sz w:val="22" />' in styles and 'w:line="480"' in styles
+    assert '<w:lang w:val="en-US"' in styles
+
+
+def test_the_title_block_carries_the_count_line(document, pdf):
+    """The journal asks for the number of words, figures and tables on the first page: the same line as the PDF's."""
+    line = next(text(p) for p in document.paragraphs if text(p).startswith("Words:"))
+    assert re.fullmatch(r"Words: [\d,]+ \(main text\); abstract: \d+; Figures: \d+; Tables: \d+", line)
+    assert same(line) in same(page_text(pdf.pages[0]))
+
+
+def test_line_numbers_run_on_through_the_whole_file(document):
+    for section in document.sections:
+        numbering = section._sectPr.xpath("w:lnNumType")[0]
+        assert numbering.get(docx.oxml.ns.qn("w:restart")) == "continuous"

@@ -141,3 +141,72 @@ def test_no_alt_text_is_typed_in_a_chapter():
     """Alt texts carry numbers about the patient, so they are written from the data, never typed."""
     typed = [p.name for p in (ROOT / "chapters").glob("*.md") if re.search(r"^:alt:", p.read_text(), flags=re.M)]
     assert typed == []
+
+
+def min_font_pt() -> float:
+    from casebook import journal, manuscript
+
+    return journal.load_profile(journal.profile_path(manuscript.load()))["figures"]["min_font_pt"]
+
+
+MAIN_FIGURES = [f for f in FIGURES if f.placement == "main"]
+
+
+@pytest.mark.parametrize("figure", MAIN_FIGURES, ids=lambda a: a.label)
+@pytest.mark.parametrize("folder", ["case", "synthetic"])
+def test_manuscript_figure_text_is_large_enough_and_overlaps_nothing(figure, folder, case):
+    """No text under the journal profile's minimum at the figure's own size, none over a bar, a line, a marker or another text."""
+    fig = figure.make(case if folder == "case" else load_case(SYNTHETIC))
+    problems = figures.text_problems(fig, min_font_pt())
+    plt.close(fig)
+    assert problems == []
+
+
+def test_the_text_check_finds_small_and_overlapping_text():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.5, 0.5, "on the line", fontsize=5)
+    ax.text(0.5, 0.5, "on the label")
+    found = figures.text_problems(fig, 7)
+    plt.close(fig)
+    assert "'on the line': 5 pt" in found and "'on the line' overlaps a line" in found
+    assert "'on the line' overlaps 'on the label'" in found
+
+
+def printed_size(char) -> float:
+    """A character's size on the page: its height, or its width when the text runs vertically."""
+    return char["bottom"] - char["top"] if char["upright"] else char["x1"] - char["x0"]
+
+
+def figure_chars(pdf) -> dict[int, list]:
+    """The figures' characters on each page (the figures' font, DejaVu Sans; the text is set in FreeSerif and FreeSans)."""
+    out = {}
+    for number, page in enumerate(pdf.pages, start=1):
+        chars = [c for c in page.chars if "DejaVu" in c["fontname"] and c["text"].strip()]
+        if chars:
+            out[number] = chars
+    return out
+
+
+def test_every_text_of_a_manuscript_figure_is_legible_at_print_size(pdf):
+    """Measured in the manuscript PDF, as printed: every character of a figure is at least the journal's minimum."""
+    found = figure_chars(pdf)
+    assert len(found) >= len(MAIN_FIGURES)
+    small = {page: sorted({round(printed_size(c), 2) for c in chars if printed_size(c) < min_font_pt() - 0.05})
+             for page, chars in found.items()}
+    assert not any(small.values()), f"text under {min_font_pt()} pt (page: sizes): {small}"
+
+
+def test_no_two_labels_of_a_printed_figure_overlap(pdf):
+    """The words of each figure in the PDF, as boxes: no two overlap (upright and vertical words apart)."""
+    import pdfplumber.utils
+
+    for page, chars in figure_chars(pdf).items():
+        for upright in (True, False):
+            words = pdfplumber.utils.extract_words([c for c in chars if c["upright"] == upright], x_tolerance=1.5,
+                                                   vertical_ttb=False)
+            boxes = [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words]
+            for i, (a, x0, t0, x1, b0) in enumerate(boxes):
+                for b, u0, s0, u1, c0 in boxes[i + 1:]:
+                    # 0.5 pt: the boxes of neighbouring lines of one label touch.
+                    assert not (x0 < u1 - 0.5 and u0 < x1 - 0.5 and t0 < c0 - 0.5 and s0 < b0 - 0.5), (page, a, b)

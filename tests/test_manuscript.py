@@ -57,7 +57,7 @@ def test_back_matter_and_references(pdf):
         positions.append(at)
     assert all(p >= 0 for p in positions), dict(zip(order, positions))
     refs = text[text.rfind("References"):]
-    assert "[1]" in refs and "Atkins" in refs  # the list itself ends the manuscript
+    assert "1.Swetter" in refs and "Atkins" in refs  # the list itself ends the manuscript, numbered "1."
     assert "Supplementarymaterial" not in text  # the supplementary material is a PDF of its own
 
 

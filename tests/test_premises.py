@@ -31,14 +31,14 @@ FLIPS = {
     "low-dose course at 12 Gy in 5 fractions of 2.4 Gy": (
         [("radiotherapy.csv", LXRT + "10,5,2,", LXRT + "12,5,2.4,")],
         {"equals its physical dose whatever α/β is assumed", "We gave this nodule low-dose radiotherapy",
-         "lay at the upper end of both ranges", "we used the upper end of the low-dose range"}),
+         "lay at the upper end of both ranges", "we gave low-dose radiotherapy at the upper end of its range"}),
     "low-dose course at 10 Gy in 10 fractions of 1 Gy": (
         [("radiotherapy.csv", LXRT + "10,5,2,", LXRT + "10,10,1,")],
         {"equals its physical dose whatever α/β is assumed", "lay at the upper end of both ranges"}),
     "low-dose course at 5 Gy in 5 fractions of 1 Gy": (
         [("radiotherapy.csv", LXRT + "10,5,2,", LXRT + "5,5,1,")],
         {"equals its physical dose whatever α/β is assumed", "lay at the upper end of both ranges",
-         "we used the upper end of the low-dose range"}),
+         "we gave low-dose radiotherapy at the upper end of its range"}),
     "stereotactic course at 2 Gy per fraction": (
         [("radiotherapy.csv", SBRT + "40,5,8,", SBRT + "10,5,2,")],
         {"whereas that of the stereotactic course ranges from"}),

@@ -35,9 +35,12 @@ def manuscript_pdf_text(pdf) -> str:
 
 def test_the_checker_finds_each_kind_of_banned_phrase():
     text = ("The authors note that the source says so. This book computes it. "
-            "The data were transcribed from the published report, in our own words.")
+            "The data were transcribed from the published report, in our own words. "
+            "Nivolumab (end not stated), dose not stated. Dated to the day where we know it. "
+            "Author list beyond the first author not checked. First author from a secondary source.")
     found = {phrase.lower() for phrase, _, _ in style.voice_problems(text)}
-    assert {"the authors", "the source", "this book", "transcribed", "published report", "in our own words"} <= found
+    assert {"the authors", "the source", "this book", "transcribed", "published report", "in our own words",
+            "not stated", "where we know it", "author list beyond", "not checked", "secondary source"} <= found
     assert style.voice_problems("We think the nodule responded. Our patient declined laparoscopy.") == []
 
 
@@ -111,3 +114,33 @@ def test_causal_claims_are_worded_as_what_the_case_suggests(html_pages):
             lower = sentence.lower()
             if re.search(r"\b(revers\w*|overc[oa]me|restored)\b", lower) and re.search(r"\b(our|patient|this case)\b", lower):
                 assert any(h in lower for h in HEDGES), sentence
+
+
+@pytest.mark.parametrize("figure", [f for f in artefacts.figures() if f.placement == "main"], ids=lambda a: a.label)
+@pytest.mark.parametrize("folder", ["case", "synthetic"])
+def test_each_manuscript_figure_speaks_as_its_authors(case, figure, folder):
+    """The figure's own text (labels, legends, notes): no banned phrase, such as 'not stated' for a missing value."""
+    from pathlib import Path
+
+    from casebook.data import load_case
+
+    fig = figure.make(case if folder == "case" else load_case(Path(__file__).parent / "synthetic"))
+    texts = " ".join(t.get_text().replace("\n", " ") for t in fig.findobj(plt.Text))
+    plt.close(fig)
+    assert texts.strip()
+    assert style.voice_problems(texts) == []
+
+
+@pytest.mark.parametrize("table", [t for t in artefacts.tables() if t.placement == "main"], ids=lambda a: a.label)
+def test_each_manuscript_table_cell_speaks_as_its_authors(case, table):
+    frame = table.make(case)
+    cells = [str(v) for v in frame.to_numpy().ravel()] + [str(c) for c in frame.columns]
+    problems = [(cell, p) for cell in cells for p, _, _ in style.voice_problems(cell)]
+    assert cells and problems == []
+
+
+def test_the_printed_reference_list_speaks_as_its_authors(pdf):
+    """The reference list prints no verification note (they are in the provenance appendix)."""
+    text = " ".join(manuscript_pdf_text(pdf).split()).split("References")[-1]
+    assert "doi" in text
+    assert style.voice_problems(text) == []

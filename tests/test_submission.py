@@ -108,16 +108,37 @@ FILLED = {key: "Filled in by the test." for key in ("data_availability", "ethics
                                                     "author_contributions", "funding", "generative_ai")}
 
 
+def cited_book(folder, record=None):
+    """A chapter citing one record of references.bib, and a references.bib holding only that record
+    (by default gagnier2013care, which has every field the journal's style needs)."""
+    (folder / "chapters").mkdir()
+    (folder / "chapters" / "a.md").write_text("As the CARE guidelines ask {cite:p}`gagnier2013care`.\n")
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    (folder / "references.bib").write_text(record or text[text.index("@article{gagnier2013care"):text.index("@article{riley2017care")])
+    return folder
+
+
 def test_submission_is_written_once_the_statements_are_filled_and_the_counts_fit(tmp_path):
     dest = tmp_path / "bundle.zip"
-    written = submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path))
+    written = submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path), cited_book(tmp_path))
     assert written == dest and zipfile.is_zipfile(dest)
+
+
+def test_submission_refuses_naming_an_incomplete_reference(tmp_path, capsys):
+    """A cited record with one author and 'and others', and no volume, pages or DOI: the journal's style needs them."""
+    record = "@article{gagnier2013care, author = {Gagnier, Joel J. and others}, title = {T}, journal = {J}, year = {2013}}\n"
+    dest = tmp_path / "bundle.zip"
+    with pytest.raises(SystemExit):
+        submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path), cited_book(tmp_path, record))
+    assert "reference gagnier2013care lacks authors 2 to 6, volume, pages, doi" in capsys.readouterr().err
+    assert not dest.exists()
 
 
 def test_submission_refuses_naming_the_empty_statement(tmp_path, capsys):
     dest = tmp_path / "bundle.zip"
     with pytest.raises(SystemExit) as stop:
-        submission.main(manuscript_copy(tmp_path, **{**FILLED, "generative_ai": ""}), dest, counts_folder(tmp_path))
+        submission.main(manuscript_copy(tmp_path, **{**FILLED, "generative_ai": ""}), dest, counts_folder(tmp_path),
+                        cited_book(tmp_path))
     assert stop.value.code == 1
     err = capsys.readouterr().err
     assert "statement 'generative_ai' (Generative AI statement) is empty" in err
@@ -127,7 +148,8 @@ def test_submission_refuses_naming_the_empty_statement(tmp_path, capsys):
 def test_submission_refuses_naming_the_limit_exceeded(tmp_path, capsys):
     dest = tmp_path / "bundle.zip"
     with pytest.raises(SystemExit):
-        submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path, main_text_words=3001))
+        submission.main(manuscript_copy(tmp_path, **FILLED), dest, counts_folder(tmp_path, main_text_words=3001),
+                        cited_book(tmp_path))
     assert "main text: 3,001 words, 1 over the limit of 3,000" in capsys.readouterr().err
     assert not dest.exists()
 

@@ -4,7 +4,8 @@
 - alt_text: figures' alt text from the data;
 - care: the CARE checklist from {care} marks;
 - supplementary: manuscript or supplementary material, numbering and placement;
-- bibliography: the PDF's reference list in the References section;
+- bibliography: the journal's citation style; the PDF's reference list in the References section;
+- identifiers: file names, record ids and glue keys unbroken in the PDF;
 - latex_title: the manuscript's title block from manuscript.yaml;
 - journal_counts: the journal's counts on the document LaTeX prints;
 - assets: no unused assets on the website;
@@ -17,12 +18,13 @@ Chapters may be read in parallel: each module purges and merges its per-chapter 
 
 from __future__ import annotations
 
-from casebook.sphinxext import (alt_text, aria, assets, bibliography, care, journal_counts, latex_title, progress, publish,
-                                 rebuild, supplementary)
+from casebook.sphinxext import (alt_text, aria, assets, bibliography, care, identifiers, journal_counts, latex_title, progress,
+                                 publish, rebuild, supplementary)
 
 # Order matters where handlers share an event: the supplementary items are placed before the
 # checklist is filled and before the journal counts the document.
-MODULES = (rebuild, alt_text, supplementary, bibliography, care, journal_counts, latex_title, publish, aria, assets, progress)
+MODULES = (rebuild, alt_text, supplementary, bibliography, identifiers, care, journal_counts, latex_title, publish, aria, assets,
+           progress)
 
 
 # Jupyter Book loads sphinx-multitoc-numbering, which declares nothing about parallel reading, so

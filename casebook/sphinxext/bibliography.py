@@ -1,4 +1,4 @@
-"""PDF: the reference list printed in the References section, not after the appendices."""
+"""The journal's citation style (casebook.references); in the PDF, the reference list in the References section."""
 
 from __future__ import annotations
 
@@ -42,6 +42,11 @@ class PlaceBibliography(SphinxPostTransform):
 
 
 def setup(app):
+    from casebook import references
+
+    # The style _config.yml names (bibtex_default_style, bibtex_reference_style), as the journal profile describes it.
+    spec = references.spec(app.srcdir)
+    references.register(spec["style"], spec["max_authors"])
     app.add_node(bibliography_here, latex=(lambda self, node: None, lambda self, node: None))
     app.add_post_transform(MarkBibliography)
     app.add_post_transform(PlaceBibliography)
