@@ -98,6 +98,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml tools/excludes.txt | $
 	@$(UV) pip install --python $(PY) -r requirements.txt --excludes tools/excludes.txt 2>&1 | $(UV_SUMMARY)
 	@echo "[setup] 3/3 this folder's casebook/ into $(VENV)/ (a few seconds) ..."
 	@$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@$(PY) tools/relocate_venv.py $(VENV)/bin >/dev/null  # a copied .venv being brought up to date: its scripts start here
 	@echo "$(CURDIR)" > $@
 	@echo "[setup] $(VENV)/ is ready"
 
