@@ -368,7 +368,7 @@ def _sizes(case: Case, when: _When, notes: _Notes) -> list[pp.Measurement]:
     if (~case.measurements["size_upper_cm"].isna()).any():
         notes.add("Lesion sizes given as a range: a quantity holds one value, so the value is the lower bound and the "
                   "description gives the range.")
-    notes.add("Lesion sizes: each is a measurement of the longest dimension (the assay term of HL7 mCODE's tumor size); "
+    notes.add("Lesion sizes: each is a measurement of the longest dimension (the assay term of HL7 mCODE's TumorSize profile); "
               "the description names the lesion, the scan or specimen and the date.")
     return found
 
