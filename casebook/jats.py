@@ -169,6 +169,7 @@ def _files(tree: etree._Element, dest: Path) -> list[Path]:
     copied = []
     for graphic in tree.iter("graphic"):
         source = Path(graphic.get(_x("href")))
+        source = source if source.is_absolute() else FIGURES / source  # the Word file's body names figures by file name
         if not source.exists():
             raise JatsError(f"{source} is missing: the website build writes it")
         shutil.copyfile(source, dest / source.name)

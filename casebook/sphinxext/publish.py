@@ -132,7 +132,6 @@ def _page(app, pagename, templatename, context, doctree):
         context["body"] = body
         context["title"] = escape(meta["title"])  # a page's own title is HTML already; this one is typed text
         context["docstitle"] = ""  # the page's title is the site's title: once in the tab, not twice
-    _escape_what_authors_typed(context)
 
 
 # Template values that carry what authors typed in manuscript.yaml. Sphinx's own templates escape them
@@ -141,7 +140,7 @@ def _page(app, pagename, templatename, context, doctree):
 _TYPED = ("docstitle", "project", "shorttitle", "author", "copyright")
 
 
-def _escape_what_authors_typed(context) -> None:
+def _escape_what_authors_typed(app, pagename, templatename, context, doctree) -> None:
     for key in _TYPED:
         if isinstance(context.get(key), str) and not isinstance(context[key], Markup):
             context[key] = escape(context[key])
@@ -186,5 +185,7 @@ def setup(app):
     app.connect("config-inited", _configure)
     app.connect("env-updated", _latex_title)
     app.connect("html-page-context", _page, priority=400)  # before sphinxext-opengraph reads ogp_image
+    # Last, after the theme has put its own values (the footer's author) into the page's context.
+    app.connect("html-page-context", _escape_what_authors_typed, priority=900)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
