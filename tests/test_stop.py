@@ -16,11 +16,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from outputs import build, build_command, set_nodule, shows
-from test_transaction import left_behind
+from test_transaction import left_behind, working_in
 
 pytestmark = pytest.mark.slow
 
@@ -87,7 +86,7 @@ def test_nothing_outlives_a_stopped_build_and_the_next_build_is_normal(built_cop
         while left_behind(book) and time.monotonic() < deadline:
             time.sleep(0.2)
         tries.append((way, delay, proc.returncode, left_behind(book)))
-        for pid in _pids_in(book):  # so one failure does not spoil the tries after it
+        for pid in working_in(book):  # so one failure does not spoil the tries after it
             os.kill(pid, signal.SIGKILL)
     print("\n[stop] tries (way, seconds, exit, left behind):", *tries, sep="\n  ")
     assert [t for t in tries if t[3]] == []
@@ -97,13 +96,3 @@ def test_nothing_outlives_a_stopped_build_and_the_next_build_is_normal(built_cop
     assert all(shows(book, size).values())
     assert left_behind(book) == []
 
-
-def _pids_in(root) -> list[int]:
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if Path(os.readlink(proc / "cwd")).is_relative_to(root):
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found

@@ -46,16 +46,21 @@ def read_until(proc, text):
     raise AssertionError(f"the build ended before printing {text!r}:\n" + "".join(seen) + proc.stderr.read())
 
 
-def left_behind(root) -> list[str]:
-    """Processes still working in the book's folder (a build's children, such as Sphinx's parallel readers)."""
-    found = []
+def working_in(root) -> dict[int, str]:
+    """Processes still working in the book's folder (a build's children, such as Sphinx's parallel readers):
+    process id -> the start of its command line."""
+    found = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             if Path(os.readlink(proc / "cwd")).is_relative_to(root):
-                found.append((proc / "cmdline").read_text().replace("\0", " ")[:120])
+                found[int(proc.name)] = (proc / "cmdline").read_text().replace("\0", " ")[:120]
         except OSError:  # ended meanwhile, or not ours to read
             continue
     return found
+
+
+def left_behind(root) -> list[str]:
+    return list(working_in(root).values())
 
 
 @pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM"])
